@@ -1,0 +1,111 @@
+package dispatcher
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"net"
+	"net/http"
+
+	"github.com/portico-go/portico/handler"
+)
+
+// responseWriter wraps the server's writer for one request. It is pooled,
+// together with the request's Result and a scratch buffer, so the request
+// path does not allocate for them.
+type responseWriter struct {
+	w             http.ResponseWriter
+	status        int
+	pendingStatus int
+	n             int64
+	wrote         bool
+	res           handler.Result
+	matched       *entry
+	buf           *bytes.Buffer
+}
+
+var _ handler.ResponseWriter = (*responseWriter)(nil)
+
+func (rw *responseWriter) reset(w http.ResponseWriter) {
+	rw.w = w
+	rw.status, rw.pendingStatus, rw.n, rw.wrote = 0, 0, 0, false
+	rw.res.Reset()
+	rw.matched = nil
+	if rw.buf != nil {
+		if rw.buf.Cap() > 64<<10 {
+			rw.buf = nil // don't let one huge response pin memory in the pool
+		} else {
+			rw.buf.Reset()
+		}
+	}
+}
+
+func (rw *responseWriter) buffer() *bytes.Buffer {
+	if rw.buf == nil {
+		rw.buf = new(bytes.Buffer)
+	}
+	rw.buf.Reset()
+	return rw.buf
+}
+
+func (rw *responseWriter) found(e *entry) { rw.matched = e }
+
+// Header returns the header map that will be sent.
+func (rw *responseWriter) Header() http.Header { return rw.w.Header() }
+
+// WriteHeader sends the status; later calls are ignored, as net/http does.
+func (rw *responseWriter) WriteHeader(code int) {
+	if rw.wrote {
+		return
+	}
+	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
+		rw.w.WriteHeader(code) // informational: not final
+		return
+	}
+	rw.wrote, rw.status = true, code
+	rw.w.WriteHeader(code)
+}
+
+// Write writes body bytes, sending the header first if needed.
+func (rw *responseWriter) Write(p []byte) (int, error) {
+	if !rw.wrote {
+		code := rw.pendingStatus
+		if code == 0 {
+			code = http.StatusOK
+		}
+		rw.WriteHeader(code)
+	}
+	n, err := rw.w.Write(p)
+	rw.n += int64(n)
+	return n, err
+}
+
+// Status reports the status written, or 0.
+func (rw *responseWriter) Status() int { return rw.status }
+
+// BytesWritten counts body bytes written.
+func (rw *responseWriter) BytesWritten() int64 { return rw.n }
+
+// Committed reports whether the header was sent.
+func (rw *responseWriter) Committed() bool { return rw.wrote }
+
+// Unwrap lets http.ResponseController reach the server's writer.
+func (rw *responseWriter) Unwrap() http.ResponseWriter { return rw.w }
+
+// Flush sends buffered data, committing the header.
+func (rw *responseWriter) Flush() {
+	if !rw.wrote {
+		rw.WriteHeader(http.StatusOK)
+	}
+	http.NewResponseController(rw.w).Flush() //nolint:errcheck // Flusher has no error to return
+}
+
+// Hijack hands the connection to the handler (websockets).
+func (rw *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := rw.w.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("dispatcher: the underlying ResponseWriter cannot hijack")
+	}
+	rw.wrote = true
+	return h.Hijack()
+}

@@ -1,0 +1,118 @@
+package interceptor
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/portico-go/portico/handler"
+)
+
+// Matcher decides per request whether a Link applies to a path. The
+// registry supplies one only for the few (pattern, route) pairs it could not
+// decide at startup.
+type Matcher interface {
+	Match(path string) bool
+}
+
+// Link is one interceptor in a route's chain.
+type Link struct {
+	Interceptor HandlerInterceptor
+	// Name identifies the interceptor in logs and introspection.
+	Name string
+	// Cond, when not nil, is checked against the request path; the
+	// interceptor is skipped for paths it does not match.
+	Cond Matcher
+}
+
+// Chain is Spring's HandlerExecutionChain without the handler: the
+// interceptors of one route, in order. The dispatcher builds it once per
+// route; it is shared by all requests.
+type Chain []Link
+
+// Progress records how far one request got through a Chain: which
+// interceptors' PreHandle returned true, so PostHandle and AfterCompletion
+// reach exactly those. Its zero value is ready to use and lives on the
+// dispatcher's stack, which keeps the chain allocation-free.
+type Progress struct {
+	// applied is 1 + the index of the last interceptor whose PreHandle
+	// returned true (Spring's interceptorIndex + 1).
+	applied int
+	// skipped marks links whose Cond did not match, for the first 64 links;
+	// later ones are re-checked, which gives the same answer.
+	skipped uint64
+}
+
+// Applied reports how many links' PreHandle returned true or were skipped
+// before the chain stopped.
+func (p *Progress) Applied() int { return p.applied }
+
+func (c Chain) skip(i int, path string, p *Progress) bool {
+	if c[i].Cond == nil {
+		return false
+	}
+	if i < 64 {
+		return p.skipped&(1<<uint(i)) != 0
+	}
+	return !c[i].Cond.Match(path)
+}
+
+// PreHandle runs PreHandle in order. It returns false when an interceptor
+// returned false or an error; p then says which ones AfterCompletion owes.
+// A panic propagates to the caller with p up to date.
+func (c Chain) PreHandle(w http.ResponseWriter, r *http.Request, rt *handler.Route, path string, p *Progress) (bool, error) {
+	for i := range c {
+		l := &c[i]
+		if l.Cond != nil && !l.Cond.Match(path) {
+			if i < 64 {
+				p.skipped |= 1 << uint(i)
+			}
+			p.applied = i + 1
+			continue
+		}
+		ok, err := l.Interceptor.PreHandle(w, r, rt)
+		if err != nil || !ok {
+			return false, err
+		}
+		p.applied = i + 1
+	}
+	return true, nil
+}
+
+// PostHandle runs PostHandle in reverse for the interceptors that passed
+// PreHandle. The first error stops the loop, as in Spring.
+func (c Chain) PostHandle(w http.ResponseWriter, r *http.Request, rt *handler.Route, res *handler.Result, path string, p *Progress) error {
+	for i := p.applied - 1; i >= 0; i-- {
+		if c.skip(i, path, p) {
+			continue
+		}
+		if err := c[i].Interceptor.PostHandle(w, r, rt, res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AfterCompletion runs AfterCompletion in reverse for every interceptor whose
+// PreHandle returned true, passing err. A panic in one is logged to log and
+// the rest still run.
+func (c Chain) AfterCompletion(w http.ResponseWriter, r *http.Request, rt *handler.Route, err error, path string, p *Progress, log *slog.Logger) {
+	for i := p.applied - 1; i >= 0; i-- {
+		if c.skip(i, path, p) {
+			continue
+		}
+		c.after(i, w, r, rt, err, log)
+	}
+}
+
+func (c Chain) after(i int, w http.ResponseWriter, r *http.Request, rt *handler.Route, err error, log *slog.Logger) {
+	defer func() {
+		if v := recover(); v != nil && log != nil {
+			log.Error("panic in AfterCompletion",
+				"interceptor", c[i].Name, "method", r.Method, "route", rt.Path,
+				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		}
+	}()
+	c[i].Interceptor.AfterCompletion(w, r, rt, err)
+}

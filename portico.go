@@ -1,0 +1,225 @@
+package portico
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"go.uber.org/fx"
+
+	"github.com/portico-go/portico/dispatcher"
+	"github.com/portico-go/portico/registry"
+)
+
+// Config configures the server portico.Module runs. Supply one with
+// fx.Supply; every field has a default.
+type Config struct {
+	// Addr is the listen address; default "127.0.0.1:8080". Port 0 picks
+	// a free port (see Server.Addr).
+	Addr string
+	// ShutdownTimeout bounds graceful shutdown; default 10s.
+	ShutdownTimeout time.Duration
+	// ReadHeaderTimeout guards against slow clients; default 10s.
+	ReadHeaderTimeout time.Duration
+	// IdleTimeout for keep-alive connections; default 120s.
+	IdleTimeout time.Duration
+	// Filters wrap the whole dispatcher, first is outermost: ordinary
+	// net/http middleware (CORS, compression, tracing) that sees every
+	// request, 404s included.
+	Filters []func(http.Handler) http.Handler
+}
+
+func (c Config) withDefaults() Config {
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = 10 * time.Second
+	}
+	if c.ReadHeaderTimeout == 0 {
+		c.ReadHeaderTimeout = 10 * time.Second
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = 120 * time.Second
+	}
+	return c
+}
+
+// Registrar contributes routes: the fx-side counterpart of a Spring
+// @Controller. Provide one with AsRegistrar.
+type Registrar interface {
+	RegisterRoutes(d *dispatcher.Dispatcher) error
+}
+
+// RegistrarFunc adapts a function to Registrar.
+type RegistrarFunc func(d *dispatcher.Dispatcher) error
+
+// RegisterRoutes calls f.
+func (f RegistrarFunc) RegisterRoutes(d *dispatcher.Dispatcher) error { return f(d) }
+
+const (
+	registrarGroup   = `group:"portico.registrars"`
+	interceptorGroup = `group:"portico.interceptors"`
+	optionGroup      = `group:"portico.options"`
+)
+
+// AsRegistrar annotates a constructor whose result implements Registrar so
+// portico.Module registers its routes.
+func AsRegistrar(constructor any) any {
+	return fx.Annotate(constructor, fx.As(new(Registrar)), fx.ResultTags(registrarGroup))
+}
+
+// AsInterceptor annotates a constructor returning a
+// *registry.Registration so portico.Module adds it to the registry:
+//
+//	fx.Provide(portico.AsInterceptor(func(l *Login) *registry.Registration {
+//		return registry.NewRegistration(l).AddPathPatterns("/**").ExcludePathPatterns("/user/login")
+//	}))
+func AsInterceptor(constructor any) any {
+	return fx.Annotate(constructor, fx.ResultTags(interceptorGroup))
+}
+
+// AsOption annotates a constructor returning a dispatcher.Option, such as
+// dispatcher.WithViewResolver, so portico.Module applies it.
+func AsOption(constructor any) any {
+	return fx.Annotate(constructor, fx.ResultTags(optionGroup))
+}
+
+// Module provides *registry.Registry, *dispatcher.Dispatcher, *Server and
+// *http.Server, and starts serving on fx start.
+var Module = fx.Module("portico",
+	fx.Provide(
+		newRegistry,
+		newDispatcher,
+		NewServer,
+		func(s *Server) *http.Server { return s.HTTP },
+	),
+	fx.Invoke(func(*Server) {}),
+)
+
+type registryParams struct {
+	fx.In
+	Registrations []*registry.Registration `group:"portico.interceptors"`
+}
+
+func newRegistry(p registryParams) *registry.Registry {
+	reg := registry.New()
+	reg.Add(p.Registrations...)
+	return reg
+}
+
+type dispatcherParams struct {
+	fx.In
+	Registry   *registry.Registry
+	Registrars []Registrar         `group:"portico.registrars"`
+	Options    []dispatcher.Option `group:"portico.options"`
+	Logger     *slog.Logger        `optional:"true"`
+}
+
+func newDispatcher(p dispatcherParams) (*dispatcher.Dispatcher, error) {
+	opts := []dispatcher.Option{dispatcher.WithRegistry(p.Registry)}
+	if p.Logger != nil {
+		opts = append(opts, dispatcher.WithLogger(p.Logger))
+	}
+	d := dispatcher.New(append(opts, p.Options...)...)
+	for _, r := range p.Registrars {
+		if err := r.RegisterRoutes(d); err != nil {
+			return nil, fmt.Errorf("portico: registering routes of %T: %w", r, err)
+		}
+	}
+	if err := d.Build(); err != nil {
+		return nil, fmt.Errorf("portico: %w", err)
+	}
+	return d, nil
+}
+
+// Server is the HTTP server portico.Module runs.
+type Server struct {
+	// HTTP is the server; its Handler is the dispatcher wrapped in the
+	// configured filters.
+	HTTP *http.Server
+	cfg  Config
+	log  *slog.Logger
+	ln   net.Listener
+	done chan struct{}
+}
+
+type serverParams struct {
+	fx.In
+	Lifecycle  fx.Lifecycle
+	Dispatcher *dispatcher.Dispatcher
+	Config     *Config      `optional:"true"`
+	Logger     *slog.Logger `optional:"true"`
+}
+
+// NewServer builds the server and hooks it to the lifecycle: it listens on
+// start (so a bad address fails start-up) and shuts down gracefully on
+// stop: in-flight requests finish, bounded by Config.ShutdownTimeout.
+func NewServer(p serverParams) *Server {
+	cfg := Config{}
+	if p.Config != nil {
+		cfg = *p.Config
+	}
+	cfg = cfg.withDefaults()
+	log := p.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	var h http.Handler = p.Dispatcher
+	for i := len(cfg.Filters) - 1; i >= 0; i-- {
+		h = cfg.Filters[i](h)
+	}
+	s := &Server{
+		HTTP: &http.Server{
+			Addr:              cfg.Addr,
+			Handler:           h,
+			ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+			IdleTimeout:       cfg.IdleTimeout,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		},
+		cfg: cfg, log: log, done: make(chan struct{}),
+	}
+	p.Lifecycle.Append(fx.Hook{OnStart: s.start, OnStop: s.stop})
+	return s
+}
+
+func (s *Server) start(ctx context.Context) error {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("portico: listen on %s: %w", s.cfg.Addr, err)
+	}
+	s.ln = ln
+	s.log.Info("portico: listening", "addr", ln.Addr().String())
+	go func() {
+		defer close(s.done)
+		if err := s.HTTP.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("portico: server stopped", "error", err)
+		}
+	}()
+	return nil
+}
+
+func (s *Server) stop(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := s.HTTP.Shutdown(ctx)
+	if err != nil {
+		err = errors.Join(fmt.Errorf("portico: graceful shutdown: %w", err), s.HTTP.Close())
+	}
+	<-s.done
+	return err
+}
+
+// Addr is the address the server listens on, once started; useful with
+// port 0.
+func (s *Server) Addr() string {
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
