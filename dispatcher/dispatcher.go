@@ -281,6 +281,11 @@ func (d *Dispatcher) Build() error {
 			l := interceptor.Link{Interceptor: en.Interceptor, Name: en.Name}
 			if en.Cond != nil {
 				l.Cond = en.Cond
+				// Usually an exclude such as /**/*.html that cuts into a
+				// route with variables: worth a look, since it is how a
+				// login check ends up skipped for some requests.
+				d.log.Warn("interceptor applies to only some paths of a route; decided per request",
+					"interceptor", en.Name, "route", rt.info.Method+" "+rt.info.Path, "condition", en.Cond.String())
 			}
 			rt.chain = append(rt.chain, l)
 		}

@@ -1,0 +1,60 @@
+package auth_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"net/netip"
+
+	"github.com/portico-go/portico/auth"
+	"github.com/portico-go/portico/auth/token"
+)
+
+func ExampleManager() {
+	m, err := auth.New(auth.Config{
+		Issuer:    "portico",
+		Audience:  "portico-api",
+		Keys:      []token.Key{{ID: "k1", Secret: []byte("a 32+ byte secret from your vault!")}},
+		ActiveKey: "k1",
+		// Store: a session.Redis for more than one process.
+	})
+	if err != nil {
+		panic(err)
+	}
+	defer m.Close()
+	ctx := context.Background()
+
+	pair, _ := m.Login(ctx, auth.Principal{ID: "42", Name: "alice"}, "192.0.2.1")
+	id, _, err := m.Authenticate(ctx, pair.AccessToken, "192.0.2.1")
+	fmt.Println(id.Name, err)
+
+	pair, _ = m.Refresh(ctx, pair.RefreshToken, "192.0.2.1")
+	_ = m.Logout(ctx, id.SessionID)
+	_, _, err = m.Authenticate(ctx, pair.AccessToken, "192.0.2.1")
+	fmt.Println(auth.ReasonOf(err), err.(*auth.Error).HTTPStatus())
+	// Output:
+	// alice <nil>
+	// revoked 401
+}
+
+func ExampleClientIP() {
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "10.0.0.2:443" // our load balancer
+	r.Header.Set("X-Forwarded-For", "6.6.6.6, 198.51.100.7")
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	fmt.Println(auth.ClientIP(r, trusted))
+	// Output: 198.51.100.7
+}
+
+func ExampleLimiter() {
+	l := auth.NewLimiter(auth.LimiterConfig{MaxFailures: 2})
+	for range 3 {
+		if err := l.Allow("alice", "192.0.2.1"); err != nil {
+			fmt.Println(auth.ReasonOf(err))
+			break
+		}
+		// ... password check failed:
+		l.Failure("alice", "192.0.2.1")
+	}
+	// Output: too_many_requests
+}

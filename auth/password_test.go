@@ -1,0 +1,39 @@
+package auth_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/portico-go/portico/auth"
+	"golang.org/x/crypto/bcrypt"
+)
+
+func TestPassword(t *testing.T) {
+	hash, err := auth.HashPassword("correct horse", bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(hash, "correct horse") {
+		t.Fatal("hash contains the password")
+	}
+	if err := auth.CheckPassword(hash, "correct horse"); err != nil {
+		t.Fatalf("CheckPassword(right) = %v", err)
+	}
+	tests := []struct{ name, hash, password string }{
+		{"wrong password", hash, "wrong horse"},
+		{"empty password", hash, ""},
+		{"malformed hash", "not-a-bcrypt-hash", "correct horse"},
+		{"empty hash", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantReason(t, auth.CheckPassword(tt.hash, tt.password), auth.ReasonBadCredentials)
+		})
+	}
+}
+
+func TestHashPasswordRefusesTruncation(t *testing.T) {
+	if _, err := auth.HashPassword(strings.Repeat("p", 73), bcrypt.MinCost); err == nil {
+		t.Fatal("HashPassword accepted a password bcrypt would truncate")
+	}
+}

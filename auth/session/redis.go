@@ -1,0 +1,373 @@
+package session
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// DefaultPrefix is the key prefix of a Redis store when none is configured.
+const DefaultPrefix = "portico:session:"
+
+// RedisConfig configures a Redis store.
+type RedisConfig struct {
+	// Prefix starts every key; zero means DefaultPrefix. It must not
+	// contain braces, which would change the cluster hash slot.
+	Prefix string
+	// Now is the clock used for deadline checks; nil means time.Now. Key
+	// expiry itself runs on the Redis server's clock.
+	Now func() time.Time
+}
+
+// Redis is a Store on Redis (6.2 or later: it uses GETEX).
+//
+// Keys of one user share a cluster hash tag derived from the user ID, and
+// that tag is also the first 8 characters of every session ID, so all
+// multi-key work (login with eviction, log out everywhere) runs as one Lua
+// script on one slot while a session can still be found from its ID alone.
+// Layout, for prefix P and tag T:
+//
+//	P{T}:s:<sid>   the session: "<refresh hash>|<deadline ms>|<json>", with a
+//	               TTL at its idle expiry
+//	P{T}:t:<sid>   tombstone holding the end reason, TTL at the old deadline
+//	P{T}:u:<uid>   sorted set of the user's session IDs by creation time
+type Redis struct {
+	c      redis.UniversalClient
+	prefix string
+	now    func() time.Time
+}
+
+// NewRedis returns a Redis store on c. The caller keeps ownership of c.
+//
+// Create c with ContextTimeoutEnabled (or read and write timeouts no longer
+// than the caller's per-call budget): go-redis otherwise ignores context
+// deadlines on the socket, and a hung server would hold requests for the
+// client's 3 second default read timeout.
+func NewRedis(c redis.UniversalClient, cfg RedisConfig) (*Redis, error) {
+	if c == nil {
+		return nil, errors.New("session: nil redis client")
+	}
+	r := &Redis{c: c, prefix: cfg.Prefix, now: cfg.Now}
+	if r.prefix == "" {
+		r.prefix = DefaultPrefix
+	}
+	if strings.ContainsAny(r.prefix, "{}") {
+		return nil, fmt.Errorf("session: key prefix %q must not contain braces", r.prefix)
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	return r, nil
+}
+
+const (
+	tagLen       = 8 // base64url of 6 bytes of SHA-256(user ID)
+	redisIDLen   = tagLen + 22
+	hashField    = 64
+	hashFieldEnd = hashField + 1 // index just past the '|' after the hash
+)
+
+// userTag spreads users over cluster slots while keeping each user's keys
+// together. Two users sharing a tag merely share a slot.
+func userTag(userID string) string {
+	sum := sha256.Sum256([]byte(userID))
+	return base64.RawURLEncoding.EncodeToString(sum[:6])
+}
+
+// base is the key prefix of all keys in the tag's slot.
+func (r *Redis) base(tag string) string { return r.prefix + "{" + tag + "}:" }
+
+// tagOf returns the tag embedded in a session ID, or false for IDs this
+// store cannot have issued (they then name no session).
+func tagOf(id string) (string, bool) {
+	if len(id) != redisIDLen {
+		return "", false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return "", false
+		}
+	}
+	return id[:tagLen], true
+}
+
+// body is the JSON part of a stored session; the refresh hash and deadline
+// sit in front of it so the Lua scripts can read them without a JSON codec.
+type body struct {
+	UserID    string `json:"uid"`
+	Name      string `json:"name,omitempty"`
+	ClientIP  string `json:"ip,omitempty"`
+	CreatedAt int64  `json:"ct"`
+}
+
+func encode(rec Record) (string, error) {
+	b, err := json.Marshal(body{UserID: rec.UserID, Name: rec.Name, ClientIP: rec.ClientIP, CreatedAt: rec.CreatedAt.UnixMilli()})
+	if err != nil {
+		return "", fmt.Errorf("session: encode: %w", err)
+	}
+	return rec.RefreshHash + "|" + strconv.FormatInt(rec.Deadline.UnixMilli(), 10) + "|" + string(b), nil
+}
+
+func decode(id, v string) (Record, error) {
+	bad := fmt.Errorf("%w: malformed session record %s", ErrUnavailable, id)
+	if len(v) < hashFieldEnd || v[hashField] != '|' {
+		return Record{}, bad
+	}
+	dl, js, ok := strings.Cut(v[hashFieldEnd:], "|")
+	if !ok {
+		return Record{}, bad
+	}
+	ms, err := strconv.ParseInt(dl, 10, 64)
+	if err != nil {
+		return Record{}, bad
+	}
+	var b body
+	if err := json.Unmarshal([]byte(js), &b); err != nil {
+		return Record{}, bad
+	}
+	return Record{
+		ID:          id,
+		UserID:      b.UserID,
+		Name:        b.Name,
+		ClientIP:    b.ClientIP,
+		CreatedAt:   time.UnixMilli(b.CreatedAt),
+		Deadline:    time.UnixMilli(ms),
+		RefreshHash: v[:hashField],
+	}, nil
+}
+
+// luaLib is shared by the scripts. finish ends one session and leaves a
+// tombstone until the session's own deadline, past which none of its tokens
+// can be valid anyway. Millisecond values stay strings when passed back to
+// Redis so that Lua's float formatting never touches them.
+const luaLib = `
+local function deadline(v)
+  local bar = string.find(v, '|', 66, true)
+  return string.sub(v, 66, bar - 1)
+end
+local function finish(base, sid, reason, now)
+  local k = base .. 's:' .. sid
+  local v = redis.call('GET', k)
+  if not v then return false end
+  redis.call('DEL', k)
+  local dl = deadline(v)
+  if tonumber(dl) > now then
+    redis.call('SET', base .. 't:' .. sid, reason, 'PXAT', dl)
+  end
+  return true
+end
+`
+
+// createScript: KEYS = session, user index. ARGV = value, idle expiry ms,
+// created ms, sid, limit, base, now ms, deadline ms.
+var createScript = redis.NewScript(luaLib + `
+local base, now, limit = ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[5])
+local live = {}
+for _, m in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  if redis.call('EXISTS', base .. 's:' .. m) == 1 then
+    table.insert(live, m)
+  else
+    redis.call('ZREM', KEYS[2], m)
+  end
+end
+local evicted = 0
+if limit > 0 then
+  local i = 1
+  while #live - i + 1 >= limit do
+    finish(base, live[i], 'replaced', now)
+    redis.call('ZREM', KEYS[2], live[i])
+    i = i + 1
+    evicted = evicted + 1
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[8]) - now then
+  redis.call('PEXPIREAT', KEYS[2], ARGV[8])
+end
+return evicted
+`)
+
+// rotateScript: KEYS = session, tombstone. ARGV = old hash, new hash, idle
+// expiry ms, now ms, base, sid.
+var rotateScript = redis.NewScript(luaLib + `
+local v = redis.call('GET', KEYS[1])
+if not v then
+  local r = redis.call('GET', KEYS[2])
+  if r then return {'revoked', r} end
+  return {'expired'}
+end
+local now = tonumber(ARGV[4])
+local dl = deadline(v)
+if tonumber(dl) <= now then
+  redis.call('DEL', KEYS[1])
+  return {'expired'}
+end
+if string.sub(v, 1, 64) ~= ARGV[1] then
+  finish(ARGV[5], ARGV[6], 'revoked', now)
+  return {'reused'}
+end
+local nv = ARGV[2] .. string.sub(v, 65)
+local at = ARGV[3]
+if tonumber(at) > tonumber(dl) then at = dl end
+redis.call('SET', KEYS[1], nv, 'PXAT', at)
+return {'ok', nv}
+`)
+
+// revokeScript: KEYS = session (declared for cluster routing). ARGV = base,
+// sid, reason, now ms.
+var revokeScript = redis.NewScript(luaLib + `
+if finish(ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])) then return 1 end
+return 0
+`)
+
+// revokeUserScript: KEYS = user index. ARGV = base, reason, now ms.
+var revokeUserScript = redis.NewScript(luaLib + `
+local n = 0
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if finish(ARGV[1], m, ARGV[2], tonumber(ARGV[3])) then n = n + 1 end
+end
+redis.call('DEL', KEYS[1])
+return n
+`)
+
+// Create implements Store.
+func (r *Redis) Create(ctx context.Context, rec Record, idleUntil time.Time, limit int) (Record, error) {
+	now := r.now()
+	if err := validate(rec, now); err != nil {
+		return Record{}, err
+	}
+	rnd, err := randomID()
+	if err != nil {
+		return Record{}, err
+	}
+	tag := userTag(rec.UserID)
+	rec.ID = tag + rnd
+	if rec.CreatedAt.IsZero() {
+		rec.CreatedAt = now
+	}
+	v, err := encode(rec)
+	if err != nil {
+		return Record{}, err
+	}
+	base := r.base(tag)
+	until := minTime(idleUntil, rec.Deadline)
+	err = createScript.Run(ctx, r.c,
+		[]string{base + "s:" + rec.ID, base + "u:" + rec.UserID},
+		v, until.UnixMilli(), rec.CreatedAt.UnixMilli(), rec.ID, limit, base, now.UnixMilli(), rec.Deadline.UnixMilli(),
+	).Err()
+	if err != nil {
+		return Record{}, unavailable(err)
+	}
+	return rec, nil
+}
+
+// Touch implements Store with one GETEX ... PXAT round trip on success; a
+// second one reads the tombstone only when the session is gone.
+func (r *Redis) Touch(ctx context.Context, id string, idleUntil time.Time) (Record, error) {
+	tag, ok := tagOf(id)
+	if !ok {
+		return Record{}, ErrExpired
+	}
+	now := r.now()
+	if !idleUntil.After(now) {
+		return Record{}, ErrExpired
+	}
+	base := r.base(tag)
+	// GETEX never creates a key, so a session that timed out stays gone.
+	cmd := redis.NewStringCmd(ctx, "getex", base+"s:"+id, "pxat", idleUntil.UnixMilli())
+	_ = r.c.Process(ctx, cmd)
+	v, err := cmd.Result()
+	if errors.Is(err, redis.Nil) {
+		return Record{}, r.gone(ctx, base, id)
+	}
+	if err != nil {
+		return Record{}, unavailable(err)
+	}
+	rec, err := decode(id, v)
+	if err != nil {
+		return Record{}, err
+	}
+	if !now.Before(rec.Deadline) {
+		return Record{}, ErrExpired
+	}
+	if idleUntil.After(rec.Deadline) {
+		// The caller's cap was wrong; keep the hard deadline anyway.
+		if err := r.c.PExpireAt(ctx, base+"s:"+id, rec.Deadline).Err(); err != nil {
+			return Record{}, unavailable(err)
+		}
+	}
+	return rec, nil
+}
+
+// gone explains a missing session: a tombstone means it was ended on purpose.
+func (r *Redis) gone(ctx context.Context, base, id string) error {
+	reason, err := r.c.Get(ctx, base+"t:"+id).Result()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return ErrExpired
+	case err != nil:
+		return unavailable(err)
+	}
+	return &RevokedError{Reason: Reason(reason)}
+}
+
+// Rotate implements Store as one Lua script, so the compare and the swap
+// cannot interleave with another refresh.
+func (r *Redis) Rotate(ctx context.Context, id, oldHash, newHash string, idleUntil time.Time) (Record, error) {
+	tag, ok := tagOf(id)
+	if !ok || !validHash(newHash) {
+		return Record{}, ErrExpired
+	}
+	now := r.now()
+	base := r.base(tag)
+	res, err := rotateScript.Run(ctx, r.c, []string{base + "s:" + id, base + "t:" + id},
+		oldHash, newHash, idleUntil.UnixMilli(), now.UnixMilli(), base, id).StringSlice()
+	if err != nil {
+		return Record{}, unavailable(err)
+	}
+	switch {
+	case len(res) == 2 && res[0] == "ok":
+		return decode(id, res[1])
+	case len(res) == 2 && res[0] == "revoked":
+		return Record{}, &RevokedError{Reason: Reason(res[1])}
+	case len(res) == 1 && res[0] == "reused":
+		return Record{}, reused()
+	case len(res) == 1 && res[0] == "expired":
+		return Record{}, ErrExpired
+	}
+	return Record{}, fmt.Errorf("%w: unexpected script reply %q", ErrUnavailable, res)
+}
+
+// Revoke implements Store.
+func (r *Redis) Revoke(ctx context.Context, id string, reason Reason) error {
+	tag, ok := tagOf(id)
+	if !ok {
+		return nil
+	}
+	base := r.base(tag)
+	err := revokeScript.Run(ctx, r.c, []string{base + "s:" + id}, base, id, string(reason), r.now().UnixMilli()).Err()
+	if err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// RevokeUser implements Store.
+func (r *Redis) RevokeUser(ctx context.Context, userID string, reason Reason) (int, error) {
+	base := r.base(userTag(userID))
+	n, err := revokeUserScript.Run(ctx, r.c, []string{base + "u:" + userID}, base, string(reason), r.now().UnixMilli()).Int()
+	if err != nil {
+		return 0, unavailable(err)
+	}
+	return n, nil
+}

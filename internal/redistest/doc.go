@@ -1,0 +1,6 @@
+// Package redistest gives tests a Redis to talk to, preferring the real
+// thing: the server named by REDIS_ADDR, else a throwaway redis-server
+// started on a free port, else an in-process miniredis. Tests that must
+// stop and restart the server (outage tests) use Server, which needs a
+// redis-server binary and skips without one.
+package redistest

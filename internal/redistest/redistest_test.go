@@ -1,0 +1,39 @@
+package redistest_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/portico-go/portico/internal/redistest"
+	"github.com/redis/go-redis/v9"
+)
+
+func TestClient(t *testing.T) {
+	c := redistest.Client(t)
+	ctx := context.Background()
+	key := redistest.Prefix(t) + "k"
+	if err := c.Set(ctx, key, "v", 0).Err(); err != nil {
+		t.Fatalf("SET: %v", err)
+	}
+	if got, err := c.Get(ctx, key).Result(); err != nil || got != "v" {
+		t.Fatalf("GET = %q, %v; want v", got, err)
+	}
+}
+
+func TestServerStopStart(t *testing.T) {
+	s := redistest.Server(t)
+	c := s.Client(t)
+	ctx := context.Background()
+	if err := c.Ping(ctx).Err(); err != nil {
+		t.Fatalf("ping: %v", err)
+	}
+	s.Stop()
+	if err := c.Ping(ctx).Err(); err == nil || errors.Is(err, redis.Nil) {
+		t.Fatalf("ping with server stopped = %v, want a connection error", err)
+	}
+	s.Start()
+	if err := c.Ping(ctx).Err(); err != nil {
+		t.Fatalf("ping after restart with the same client: %v", err)
+	}
+}
