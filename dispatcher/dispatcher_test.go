@@ -3,6 +3,7 @@ package dispatcher_test
 import (
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -241,5 +242,26 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+type panicky struct{}
+
+func (panicky) MarshalJSON() ([]byte, error) { panic("marshal boom") }
+
+func TestPanicWhileWritingIsA500(t *testing.T) {
+	d := dispatcher.New(dispatcher.WithLogger(slog.New(slog.DiscardHandler)))
+	var after error
+	must(t, d.GET("/p", handler.Function(func(handler.Request) (*handler.Response, error) {
+		return handler.NewResponse(200, panicky{}), nil
+	})))
+	d.Interceptors().AddInterceptor(interceptor.Funcs{After: func(_ http.ResponseWriter, _ *http.Request, _ *handler.Route, err error) { after = err }})
+	w := serve(t, d, "GET", "/p")
+	if w.Code != 500 || !strings.Contains(w.Body.String(), `"code":500`) {
+		t.Fatalf("got %d %s", w.Code, w.Body)
+	}
+	var pe *handler.PanicError
+	if !errors.As(after, &pe) {
+		t.Fatalf("AfterCompletion got %v, want the panic", after)
 	}
 }

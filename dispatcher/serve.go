@@ -108,7 +108,7 @@ func (d *Dispatcher) invoke(rw *responseWriter, r *http.Request, rt *route, ps h
 		}
 	}
 	if !abort && !rw.wrote && !res.Committed {
-		if werr := d.write(rw, r, res); werr != nil {
+		if werr := d.safeWrite(rw, r, res); werr != nil {
 			if err == nil {
 				err = werr
 			}
@@ -116,7 +116,7 @@ func (d *Dispatcher) invoke(rw *responseWriter, r *http.Request, rt *route, ps h
 				d.logError(r, rt, werr, "writing the response failed")
 			} else {
 				d.resolve(rw, r, rt, werr)
-				if werr2 := d.write(rw, r, res); werr2 != nil {
+				if werr2 := d.safeWrite(rw, r, res); werr2 != nil {
 					d.logError(r, rt, werr2, "writing the error response failed")
 				}
 			}
@@ -154,6 +154,20 @@ func (d *Dispatcher) run(rw *responseWriter, r *http.Request, rt *route, ps http
 		return false, err
 	}
 	return false, rt.chain.PostHandle(rw, r, &rt.info, &rw.res, path, prog)
+}
+
+// safeWrite is write with panics (a template function, a MarshalJSON)
+// turned into errors, so they get a 500 and AfterCompletion still runs.
+func (d *Dispatcher) safeWrite(rw *responseWriter, r *http.Request, res *handler.Result) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			err = &handler.PanicError{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return d.write(rw, r, res)
 }
 
 // write writes a handler's result. It renders views and encodes JSON into
