@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Book is one row of the catalogue, as the API sends it.
+type Book struct {
+	ID        int64  `json:"id"`
+	Title     string `json:"title"`
+	Author    string `json:"author"`
+	Year      int    `json:"year,omitempty"`
+	ISBN      string `json:"isbn,omitempty"`
+	CreatedAt string `json:"createdAt,omitempty"`
+	UpdatedAt string `json:"updatedAt,omitempty"`
+}
+
+// errNoBook is returned when a book does not exist; the controller turns it
+// into a 404.
+var errNoBook = errors.New("no such book")
+
+const bookColumns = "id, title, author, year, isbn, created_at, updated_at"
+
+func scanBook(row interface{ Scan(...any) error }) (Book, error) {
+	var b Book
+	err := row.Scan(&b.ID, &b.Title, &b.Author, &b.Year, &b.ISBN, &b.CreatedAt, &b.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Book{}, errNoBook
+	}
+	return b, err
+}
+
+// ListBooks returns one page of books, newest first, and the total count.
+func (s *Store) ListBooks(ctx context.Context, page, size int) ([]Book, int, error) {
+	var total int
+	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM books").Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count books: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx,
+		"SELECT "+bookColumns+" FROM books ORDER BY id DESC LIMIT ? OFFSET ?", size, (page-1)*size)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list books: %w", err)
+	}
+	defer rows.Close()
+	items := make([]Book, 0, size)
+	for rows.Next() {
+		b, err := scanBook(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list books: %w", err)
+		}
+		items = append(items, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list books: %w", err)
+	}
+	return items, total, nil
+}
+
+// CountBooks returns how many books there are.
+func (s *Store) CountBooks(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM books").Scan(&n); err != nil {
+		return 0, fmt.Errorf("count books: %w", err)
+	}
+	return n, nil
+}
+
+// GetBook returns the book with id, or errNoBook.
+func (s *Store) GetBook(ctx context.Context, id int64) (Book, error) {
+	b, err := scanBook(s.db.QueryRowContext(ctx, "SELECT "+bookColumns+" FROM books WHERE id = ?", id))
+	if err != nil && !errors.Is(err, errNoBook) {
+		return Book{}, fmt.Errorf("get book %d: %w", id, err)
+	}
+	return b, err
+}
+
+// CreateBook inserts b and returns it as stored.
+func (s *Store) CreateBook(ctx context.Context, b Book) (Book, error) {
+	now := time.Now().UTC().Format(time.RFC3339)
+	out, err := scanBook(s.db.QueryRowContext(ctx,
+		"INSERT INTO books (title, author, year, isbn, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING "+bookColumns,
+		b.Title, b.Author, b.Year, b.ISBN, now, now))
+	if err != nil {
+		return Book{}, fmt.Errorf("create book: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateBook replaces the fields of book id, or returns errNoBook.
+func (s *Store) UpdateBook(ctx context.Context, id int64, b Book) (Book, error) {
+	now := time.Now().UTC().Format(time.RFC3339)
+	out, err := scanBook(s.db.QueryRowContext(ctx,
+		"UPDATE books SET title = ?, author = ?, year = ?, isbn = ?, updated_at = ? WHERE id = ? RETURNING "+bookColumns,
+		b.Title, b.Author, b.Year, b.ISBN, now, id))
+	if err != nil && !errors.Is(err, errNoBook) {
+		return Book{}, fmt.Errorf("update book %d: %w", id, err)
+	}
+	return out, err
+}
+
+// DeleteBook deletes book id and returns it, or returns errNoBook.
+func (s *Store) DeleteBook(ctx context.Context, id int64) (Book, error) {
+	out, err := scanBook(s.db.QueryRowContext(ctx, "DELETE FROM books WHERE id = ? RETURNING "+bookColumns, id))
+	if err != nil && !errors.Is(err, errNoBook) {
+		return Book{}, fmt.Errorf("delete book %d: %w", id, err)
+	}
+	return out, err
+}

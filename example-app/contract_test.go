@@ -1,0 +1,355 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portico-go/portico/internal/redistest"
+)
+
+// backend is a session store to run the contract against.
+type backend struct {
+	name string
+	// env returns the app environment for the store and, when the test owns
+	// the Redis server, the server so it can be stopped (else nil).
+	env func(t *testing.T) (map[string]string, *redistest.Instance)
+}
+
+func backends() []backend {
+	return []backend{
+		{"memory", func(*testing.T) (map[string]string, *redistest.Instance) { return map[string]string{}, nil }},
+		{"redis", redisEnv},
+	}
+}
+
+// redisEnv points the app at REDIS_ADDR if set, else at a private
+// redis-server (redistest.Server skips the test when there is none). Each
+// test gets its own key prefix.
+func redisEnv(t *testing.T) (map[string]string, *redistest.Instance) {
+	prefix := redistest.Prefix(t)
+	if addr := os.Getenv(redistest.AddrEnv); addr != "" {
+		return map[string]string{envRedisAddr: addr, envRedisPrefix: prefix}, nil
+	}
+	srv := redistest.Server(t)
+	return map[string]string{envRedisAddr: srv.Addr(), envRedisPrefix: prefix}, srv
+}
+
+// TestContract walks the whole HTTP contract of docs/example-app.md with
+// each session store: statuses, reasons, the envelope, restart
+// persistence and the login limiter.
+func TestContract(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			env, redis := b.env(t)
+			walkContract(t, b.name, env, redis)
+		})
+	}
+}
+
+func walkContract(t *testing.T, store string, env map[string]string, redis *redistest.Instance) {
+	db := tempDB(t)
+	a := startApp(t, db, env)
+	if !fileExists(db) {
+		t.Fatalf("database %s not created", db)
+	}
+	admin := a.login(t, "admin", "admin123")
+	reader := a.login(t, "reader", "reader123")
+	if admin.ExpiresIn != 900 {
+		t.Errorf("expiresIn %d, want 900 (15m)", admin.ExpiresIn)
+	}
+
+	t.Run("login", func(t *testing.T) {
+		tests := []struct {
+			name   string
+			body   any
+			status int
+			reason string
+		}{
+			{"wrong password", map[string]string{"username": "admin", "password": "nope"}, 401, "bad_credentials"},
+			{"unknown user", map[string]string{"username": "nobody", "password": "admin123"}, 401, "bad_credentials"},
+			{"malformed JSON", `{"username": "admin",`, 400, ""},
+			{"not an object", `["admin"]`, 400, ""},
+			{"missing password", map[string]string{"username": "admin"}, 400, ""},
+		}
+		for _, tt := range tests {
+			expect(t, tt.name, a.call(t, "POST", "/user/login", "", tt.body), tt.status, tt.reason)
+		}
+		r := a.call(t, "POST", "/user/login", "", map[string]string{"username": "admin"})
+		if len(r.Errors) != 1 || r.Errors[0].Field != "password" {
+			t.Errorf("missing password: errors %+v", r.Errors)
+		}
+	})
+
+	t.Run("authentication", func(t *testing.T) {
+		protected := []struct{ method, path string }{
+			{"GET", "/api/user/info"}, {"GET", "/book/list"}, {"GET", "/book/1"}, {"POST", "/book"},
+			{"PUT", "/book/1"}, {"DELETE", "/book/1"}, {"POST", "/user/logout"},
+			{"POST", "/api/admin/users/reader/kickout"},
+		}
+		for _, p := range protected {
+			what := p.method + " " + p.path
+			expect(t, what+" without token", a.call(t, p.method, p.path, "", nil), 401, "missing_token")
+			expect(t, what+" with garbage", a.call(t, p.method, p.path, "not.a.token", nil), 401, "invalid_token")
+			expect(t, what+" with a refresh token", a.call(t, p.method, p.path, admin.RefreshToken, nil), 401, "invalid_token")
+		}
+		r := a.call(t, "GET", "/book/list", admin.AccessToken, nil)
+		if r.Header.Get("New-Token") != "" {
+			t.Error("a fresh token (15m left, renew below 5m) was renewed")
+		}
+	})
+
+	t.Run("user info", func(t *testing.T) {
+		for _, tt := range []struct {
+			tok  tokenPair
+			id   int64
+			name string
+			role string
+		}{{admin, 1, "admin", "admin"}, {reader, 2, "reader", "reader"}} {
+			r := a.call(t, "GET", "/api/user/info", tt.tok.AccessToken, nil)
+			expect(t, "info "+tt.name, r, 200, "")
+			var info struct {
+				ID       *int64   `json:"id"`
+				Username string   `json:"username"`
+				Roles    []string `json:"roles"`
+			}
+			r.data(t, &info)
+			if info.ID == nil || *info.ID != tt.id || info.Username != tt.name || len(info.Roles) != 1 || info.Roles[0] != tt.role {
+				t.Errorf("info %s: %s", tt.name, r.Data)
+			}
+		}
+	})
+
+	t.Run("list and get", func(t *testing.T) {
+		for _, tt := range []struct {
+			query      string
+			status     int
+			items      int
+			errorField string
+		}{
+			{"?page=1&size=10", 200, 10, ""},
+			{"", 200, 10, ""},
+			{"?page=2&size=5", 200, 5, ""},
+			{"?page=1&size=100", 200, 25, ""},
+			{"?page=99&size=10", 200, 0, ""},
+			{"?page=0&size=10", 400, 0, "page"},
+			{"?page=-1", 400, 0, "page"},
+			{"?page=1&size=0", 400, 0, "size"},
+			{"?page=1&size=101", 400, 0, "size"},
+			{"?page=abc", 400, 0, "page"},
+		} {
+			r := a.call(t, "GET", "/book/list"+tt.query, reader.AccessToken, nil)
+			expect(t, "list"+tt.query, r, tt.status, "")
+			if tt.status != 200 {
+				if len(r.Errors) == 0 || r.Errors[0].Field != tt.errorField {
+					t.Errorf("list%s: errors %+v, want field %q", tt.query, r.Errors, tt.errorField)
+				}
+				continue
+			}
+			var page struct {
+				Total int    `json:"total"`
+				Items []Book `json:"items"`
+			}
+			r.data(t, &page)
+			if page.Total != 25 || len(page.Items) != tt.items {
+				t.Errorf("list%s: total %d, %d items; want 25, %d", tt.query, page.Total, len(page.Items), tt.items)
+			}
+			for _, b := range page.Items {
+				if b.ID == 0 || b.Title == "" || b.Author == "" {
+					t.Errorf("list%s: incomplete book %+v", tt.query, b)
+				}
+			}
+		}
+		r := a.call(t, "GET", "/book/1", reader.AccessToken, nil)
+		expect(t, "get 1", r, 200, "")
+		var b Book
+		r.data(t, &b)
+		if b.ID != 1 || b.Title != "The Go Programming Language" {
+			t.Errorf("book 1: %+v", b)
+		}
+		expect(t, "get missing", a.call(t, "GET", "/book/99999", reader.AccessToken, nil), 404, "")
+		expect(t, "get non-numeric", a.call(t, "GET", "/book/abc", reader.AccessToken, nil), 400, "")
+		// /**/*.html keeps the login interceptor off this path, so binding
+		// (not the interceptor) refuses it: still no data without a token.
+		expect(t, "get 1.html without token", a.call(t, "GET", "/book/1.html", "", nil), 400, "")
+	})
+
+	var kept Book
+	t.Run("create, update, delete", func(t *testing.T) {
+		in := map[string]any{"title": "The Linux Programming Interface", "author": "Michael Kerrisk", "year": 2010, "isbn": "978-1593272203"}
+		r := a.call(t, "POST", "/book", admin.AccessToken, in)
+		expect(t, "create", r, 201, "")
+		r.data(t, &kept)
+		if kept.ID == 0 || kept.Title != in["title"] || kept.Author != in["author"] || kept.Year != 2010 {
+			t.Fatalf("created %+v", kept)
+		}
+		r = a.call(t, "GET", fmt.Sprintf("/book/%d", kept.ID), reader.AccessToken, nil)
+		expect(t, "get created", r, 200, "")
+
+		for _, tt := range []struct {
+			name  string
+			body  any
+			field string
+		}{
+			{"empty title", map[string]any{"title": "", "author": "x"}, "title"},
+			{"blank title", map[string]any{"title": "   ", "author": "x"}, "title"},
+			{"no title", map[string]any{"author": "x"}, "title"},
+			{"no author", map[string]any{"title": "x"}, "author"},
+			{"year too big", map[string]any{"title": "x", "author": "y", "year": 99999}, "year"},
+			{"year not a number", map[string]any{"title": "x", "author": "y", "year": "1999"}, "year"},
+		} {
+			r := a.call(t, "POST", "/book", admin.AccessToken, tt.body)
+			expect(t, "create: "+tt.name, r, 400, "")
+			if len(r.Errors) == 0 || r.Errors[0].Field != tt.field {
+				t.Errorf("create: %s: errors %+v, want field %q", tt.name, r.Errors, tt.field)
+			}
+		}
+		expect(t, "create as reader", a.call(t, "POST", "/book", reader.AccessToken, in), 403, "forbidden")
+
+		path := fmt.Sprintf("/book/%d", kept.ID)
+		upd := map[string]any{"title": "The Linux Programming Interface (2nd printing)", "author": "Michael Kerrisk", "year": 2010}
+		r = a.call(t, "PUT", path, admin.AccessToken, upd)
+		expect(t, "update", r, 200, "")
+		kept = Book{}
+		r.data(t, &kept)
+		if kept.Title != upd["title"] || kept.ISBN != "" { // PUT replaces: no isbn given, none kept
+			t.Errorf("updated %+v", kept)
+		}
+		expect(t, "update as reader", a.call(t, "PUT", path, reader.AccessToken, upd), 403, "forbidden")
+		expect(t, "update missing", a.call(t, "PUT", "/book/99999", admin.AccessToken, upd), 404, "")
+		expect(t, "update empty title", a.call(t, "PUT", path, admin.AccessToken, map[string]any{"title": "", "author": "x"}), 400, "")
+
+		r = a.call(t, "POST", "/book", admin.AccessToken, map[string]any{"title": "Doomed", "author": "Nobody"})
+		var doomed Book
+		r.data(t, &doomed)
+		dpath := fmt.Sprintf("/book/%d", doomed.ID)
+		expect(t, "delete as reader", a.call(t, "DELETE", dpath, reader.AccessToken, nil), 403, "forbidden")
+		expect(t, "delete", a.call(t, "DELETE", dpath, admin.AccessToken, nil), 200, "")
+		expect(t, "get deleted", a.call(t, "GET", dpath, admin.AccessToken, nil), 404, "")
+		expect(t, "delete again", a.call(t, "DELETE", dpath, admin.AccessToken, nil), 404, "")
+	})
+
+	t.Run("refresh rotation and reuse", func(t *testing.T) {
+		first := a.login(t, "reader", "reader123")
+		r := a.call(t, "POST", "/user/refresh", "", map[string]string{"refreshToken": first.RefreshToken})
+		expect(t, "refresh", r, 200, "")
+		var second tokenPair
+		r.data(t, &second)
+		if second.AccessToken == "" || second.RefreshToken == first.RefreshToken || second.TokenType != "Bearer" || second.ExpiresIn <= 0 {
+			t.Fatalf("refreshed pair %s", r.Data)
+		}
+		expect(t, "new access token", a.call(t, "GET", "/api/user/info", second.AccessToken, nil), 200, "")
+		expect(t, "reused refresh token", a.call(t, "POST", "/user/refresh", "", map[string]string{"refreshToken": first.RefreshToken}), 401, "revoked")
+		expect(t, "access token after reuse", a.call(t, "GET", "/api/user/info", second.AccessToken, nil), 401, "revoked")
+		expect(t, "new refresh token after reuse", a.call(t, "POST", "/user/refresh", "", map[string]string{"refreshToken": second.RefreshToken}), 401, "revoked")
+		expect(t, "garbage refresh token", a.call(t, "POST", "/user/refresh", "", map[string]string{"refreshToken": "garbage"}), 401, "invalid_token")
+		expect(t, "no refresh token", a.call(t, "POST", "/user/refresh", "", map[string]string{}), 401, "missing_token")
+		expect(t, "access token as refresh token", a.call(t, "POST", "/user/refresh", "", map[string]string{"refreshToken": admin.AccessToken}), 401, "invalid_token")
+		expect(t, "malformed JSON", a.call(t, "POST", "/user/refresh", "", "{"), 400, "")
+	})
+
+	t.Run("logout", func(t *testing.T) {
+		p := a.login(t, "admin", "admin123")
+		expect(t, "logout", a.call(t, "POST", "/user/logout", p.AccessToken, nil), 200, "")
+		expect(t, "access token after logout", a.call(t, "GET", "/book/list", p.AccessToken, nil), 401, "revoked")
+		expect(t, "refresh token after logout", a.call(t, "POST", "/user/refresh", "", map[string]string{"refreshToken": p.RefreshToken}), 401, "revoked")
+		expect(t, "logout again", a.call(t, "POST", "/user/logout", p.AccessToken, nil), 401, "revoked")
+		expect(t, "other session unaffected", a.call(t, "GET", "/book/list", admin.AccessToken, nil), 200, "")
+	})
+
+	t.Run("kickout", func(t *testing.T) {
+		victim := a.login(t, "reader", "reader123")
+		path := "/api/admin/users/reader/kickout"
+		expect(t, "kickout as reader", a.call(t, "POST", path, victim.AccessToken, nil), 403, "forbidden")
+		expect(t, "kickout unknown user", a.call(t, "POST", "/api/admin/users/nobody/kickout", admin.AccessToken, nil), 404, "")
+		expect(t, "kickout", a.call(t, "POST", path, admin.AccessToken, nil), 200, "")
+		expect(t, "kicked-out token", a.call(t, "GET", "/book/list", victim.AccessToken, nil), 401, "kicked_out")
+		expect(t, "earlier reader token", a.call(t, "GET", "/book/list", reader.AccessToken, nil), 401, "kicked_out")
+		reader = a.login(t, "reader", "reader123")
+	})
+
+	t.Run("pages", func(t *testing.T) {
+		for _, tt := range []struct {
+			path, ctype, contains string
+		}{
+			{"/", "text/html", `href="/login.html"`},
+			{"/login.html", "text/html", `id="login-form"`},
+			{"/books.html", "text/html", `src="/static/js/books.js"`},
+			{"/static/css/app.css", "text/css", "--primary"},
+			{"/static/js/api.js", "text/javascript", "New-Token"},
+			{"/favicon.ico", "image/x-icon", ""},
+		} {
+			r := a.call(t, "GET", tt.path, "", nil)
+			if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), tt.ctype) || !strings.Contains(string(r.Raw), tt.contains) {
+				t.Errorf("GET %s: %d %s, want 200 %s containing %q", tt.path, r.Status, r.Header.Get("Content-Type"), tt.ctype, tt.contains)
+			}
+		}
+		r := a.call(t, "GET", "/", "", nil)
+		m := regexp.MustCompile(`id="server-time" datetime="([^"]+)"`).FindSubmatch(r.Raw)
+		if m == nil {
+			t.Fatalf("/ shows no server time from the model:\n%s", r.Raw)
+		}
+		at, err := time.Parse(time.RFC3339, string(m[1]))
+		if err != nil || time.Since(at).Abs() > time.Minute {
+			t.Errorf("/ server time %q: %v", m[1], err)
+		}
+		if !strings.Contains(string(r.Raw), `<dd id="book-count">26</dd>`) {
+			t.Errorf("/ does not count 26 books")
+		}
+		for _, p := range []string{"/static/", "/static/js/", "/static/nope.js", "/nope", "/web/templates/layout.html"} {
+			expect(t, "GET "+p, a.call(t, "GET", p, "", nil), 404, "")
+		}
+		expect(t, "traversal (request firewall)", a.call(t, "GET", "/static/../main.go", "", nil), 400, "rejected_path")
+	})
+
+	if redis != nil {
+		t.Run("store unavailable", func(t *testing.T) {
+			redis.Stop()
+			expect(t, "request with Redis down", a.call(t, "GET", "/book/list", admin.AccessToken, nil), 503, "store_unavailable")
+			expect(t, "login with Redis down", a.call(t, "POST", "/user/login", "", map[string]string{"username": "admin", "password": "admin123"}), 503, "store_unavailable")
+			redis.Start()
+			// The server kept nothing: sessions are gone, logging in works.
+			expect(t, "old session after Redis restart", a.call(t, "GET", "/book/list", admin.AccessToken, nil), 401, "expired")
+			admin = a.login(t, "admin", "admin123")
+		})
+	}
+
+	// Restart on the same database (and, for Redis, the same sessions).
+	a.stop()
+	a = startApp(t, db, env)
+	t.Run("restart", func(t *testing.T) {
+		r := a.call(t, "GET", "/book/list", admin.AccessToken, nil)
+		if store == "memory" {
+			expect(t, "token from before the restart (memory sessions)", r, 401, "expired")
+			admin = a.login(t, "admin", "admin123")
+		} else {
+			expect(t, "token from before the restart (Redis sessions)", r, 200, "")
+		}
+		r = a.call(t, "GET", "/book/"+strconv.FormatInt(kept.ID, 10), admin.AccessToken, nil)
+		expect(t, "book added before the restart", r, 200, "")
+		var b Book
+		r.data(t, &b)
+		if b != kept {
+			t.Errorf("after restart %+v, want %+v", b, kept)
+		}
+	})
+
+	// Last: the limiter blocks this client address for a minute.
+	t.Run("login limiter", func(t *testing.T) {
+		for i := range 5 {
+			expect(t, fmt.Sprintf("failure %d", i+1), a.call(t, "POST", "/user/login", "", map[string]string{"username": "admin", "password": "guess"}), 401, "bad_credentials")
+		}
+		r := a.call(t, "POST", "/user/login", "", map[string]string{"username": "admin", "password": "admin123"})
+		expect(t, "sixth attempt, right password", r, 429, "too_many_requests")
+		if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 || s > 60 {
+			t.Errorf("Retry-After %q", r.Header.Get("Retry-After"))
+		}
+		expect(t, "other user, same address", a.call(t, "POST", "/user/login", "", map[string]string{"username": "reader", "password": "reader123"}), 429, "too_many_requests")
+		expect(t, "existing sessions still work", a.call(t, "GET", "/book/list", admin.AccessToken, nil), 200, "")
+	})
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/portico-go/portico/dispatcher"
+	"github.com/portico-go/portico/handler"
+	"github.com/portico-go/portico/view"
+)
+
+// web holds the templates and static assets: plain HTML, CSS and
+// JavaScript, no build step.
+//
+//go:embed web
+var web embed.FS
+
+// newViews is the ViewResolver (Spring's InternalResourceViewResolver):
+// view "books" is web/templates/books.html rendered through the layout.
+func newViews() (*view.Templates, error) {
+	v, err := view.NewTemplates(web,
+		view.Prefix("web/templates/"),
+		view.Layout("web/templates/layout.html"),
+		view.Funcs(map[string]any{
+			"clock": func(t time.Time) string { return t.Format("2006-01-02 15:04:05 MST") },
+			"iso":   func(t time.Time) string { return t.Format(time.RFC3339) },
+		}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	return v, nil
+}
+
+// pageController serves the HTML pages, the static assets and the icon.
+type pageController struct {
+	books  *Store
+	static fs.FS
+	files  http.Handler
+	icon   []byte
+}
+
+func newPageController(books *Store) (*pageController, error) {
+	static, err := fs.Sub(web, "web/static")
+	if err != nil {
+		return nil, fmt.Errorf("static assets: %w", err)
+	}
+	icon, err := fs.ReadFile(static, "favicon.ico")
+	if err != nil {
+		return nil, fmt.Errorf("favicon: %w", err)
+	}
+	return &pageController{
+		books:  books,
+		static: static,
+		files:  http.StripPrefix("/static", http.FileServerFS(static)),
+		icon:   icon,
+	}, nil
+}
+
+// RegisterRoutes maps the pages. The login interceptor is kept off all of
+// them by path patterns (/, /**/*.html, /static/**, /favicon.ico): the
+// pages are public shells, the data behind them comes from the API.
+func (p *pageController) RegisterRoutes(d *dispatcher.Dispatcher) error {
+	return errors.Join(
+		d.GET("/", handler.ControllerFunc(p.index)),
+		d.GET("/login.html", page("login", "Log in"), dispatcher.WithName("main.page(login)")),
+		d.GET("/books.html", page("books", "Books"), dispatcher.WithName("main.page(books)")),
+		d.GET("/static/{*path}", handler.ControllerFunc(p.asset)),
+		d.GET("/favicon.ico", http.HandlerFunc(p.favicon)),
+	)
+}
+
+// index is rendered on the server from a ModelAndView; the time interceptor
+// adds "now" to the model in PostHandle, after this returns.
+func (p *pageController) index(_ http.ResponseWriter, r *http.Request) (*handler.ModelAndView, error) {
+	n, err := p.books.CountBooks(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return handler.NewModelAndView("index").
+		AddObject("title", "Home").
+		AddObject("bookCount", n), nil
+}
+
+// page returns a controller for a page whose content is filled in by its
+// script.
+func page(name, title string) handler.ControllerFunc {
+	return func(http.ResponseWriter, *http.Request) (*handler.ModelAndView, error) {
+		return handler.NewModelAndView(name).AddObject("title", title).AddObject("script", name), nil
+	}
+}
+
+// asset serves a file from the embedded static tree and nothing else:
+// missing files and directories (no listings) are a 404 in the API's
+// error shape.
+func (p *pageController) asset(w http.ResponseWriter, r *http.Request) (*handler.ModelAndView, error) {
+	name := r.PathValue("path")
+	name = strings.TrimPrefix(path.Clean("/"+name), "/")
+	fi, err := fs.Stat(p.static, name)
+	if name == "" || err != nil || fi.IsDir() {
+		return nil, handler.ErrNotFound
+	}
+	w.Header().Set("Cache-Control", "no-cache") // embedded files have no mtime; revalidate
+	p.files.ServeHTTP(w, r)
+	return nil, nil
+}
+
+// favicon answers /favicon.ico, which browsers ask for on their own.
+func (p *pageController) favicon(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "image/x-icon")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Write(p.icon) //nolint:errcheck // the client went away
+}
