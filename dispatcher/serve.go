@@ -265,7 +265,7 @@ func (d *Dispatcher) resolve(rw *responseWriter, r *http.Request, rt *route, err
 	res := &rw.res
 	for _, list := range [][]ExceptionResolver{rt.resolvers, d.resolvers} {
 		for _, x := range list {
-			if out := x.ResolveException(r, &rt.info, err); out != nil {
+			if out := d.callResolver(x, r, rt, err); out != nil {
 				*res = *out
 				return
 			}

@@ -42,6 +42,10 @@ type Config struct {
 	IdleTimeout time.Duration // APP_IDLE_TIMEOUT
 	RefreshTTL  time.Duration // APP_REFRESH_TTL
 	RenewBefore time.Duration // APP_RENEW_BEFORE
+	// TokenLeeway (APP_TOKEN_LEEWAY) is the clock skew tolerated on token
+	// times; demos with a lifetime of seconds set it lower than the 30 s
+	// default, or an expired token would still be accepted.
+	TokenLeeway time.Duration
 	// MaxSessions (APP_MAX_SESSIONS) caps concurrent sessions per user; a
 	// login past it ends the oldest with reason "replaced". 0: no cap.
 	MaxSessions int
@@ -64,6 +68,7 @@ const (
 	envRefreshTTL  = "APP_REFRESH_TTL"
 	envRenewBefore = "APP_RENEW_BEFORE"
 	envMaxSessions = "APP_MAX_SESSIONS"
+	envLeeway      = "APP_TOKEN_LEEWAY"
 )
 
 const (
@@ -108,6 +113,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 		{envIdleTimeout, &cfg.IdleTimeout, auth.DefaultIdleTimeout},
 		{envRefreshTTL, &cfg.RefreshTTL, auth.DefaultRefreshTTL},
 		{envRenewBefore, &cfg.RenewBefore, auth.DefaultRenewBefore},
+		{envLeeway, &cfg.TokenLeeway, token.DefaultLeeway},
 	}
 	for _, d := range durations {
 		v, err := durationEnv(getenv, d.name, d.def)

@@ -31,6 +31,7 @@ func newAuthManager(lc fx.Lifecycle, cfg Config, store session.Store, log *slog.
 		IdleTimeout:        cfg.IdleTimeout,
 		RefreshTTL:         cfg.RefreshTTL,
 		RenewBefore:        cfg.RenewBefore,
+		Leeway:             cfg.TokenLeeway,
 		MaxSessionsPerUser: cfg.MaxSessions,
 	})
 	if err != nil {

@@ -167,6 +167,11 @@ func New(cfg Config) (*Service, error) {
 		jwt.WithIssuedAt(),
 		jwt.WithLeeway(s.leeway),
 		jwt.WithTimeFunc(s.now),
+		// Strict base64url: without it the unused low bits of the last
+		// character of each part are ignored, so one token has several
+		// accepted spellings. Every check keyed on the string (the
+		// verified-token cache, deny lists, logs) assumes one.
+		jwt.WithStrictDecoding(),
 	)
 	if cfg.CacheSize > 0 {
 		s.cache = newCache(cfg.CacheSize)
