@@ -124,3 +124,30 @@ func ExampleModelAndView() {
 	fmt.Println(mv.View, mv.Model["page"])
 	// Output: books 1
 }
+
+type withAddr struct {
+	N    int
+	Addr string
+}
+
+func (w *withAddr) FromRequest(r *http.Request) error {
+	if r.RemoteAddr == "" {
+		return handler.NewError(http.StatusBadRequest, "no address")
+	}
+	w.Addr = r.RemoteAddr
+	return nil
+}
+
+func TestTypedRequestReader(t *testing.T) {
+	fn := handler.Typed(func(ctx context.Context, v withAddr) (string, error) { return v.Addr, nil })
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "192.0.2.1:9"
+	out, err := fn.Invoke(r, nil, binderFunc(func(any) error { return nil }))
+	if err != nil || out != "192.0.2.1:9" {
+		t.Fatalf("Invoke = %v, %v", out, err)
+	}
+	r.RemoteAddr = ""
+	if _, err := fn.Invoke(r, nil, binderFunc(func(any) error { return nil })); err == nil {
+		t.Fatal("FromRequest error lost")
+	}
+}

@@ -60,11 +60,24 @@ func Typed[In, Out any](fn func(ctx context.Context, in In) (Out, error)) TypedF
 	return fn
 }
 
+// RequestReader is implemented by typed-handler inputs that need more of
+// the request than tags can bind, such as the client address or a cookie:
+// after binding, the adapter calls FromRequest on *In. An error it returns
+// is answered like a binding error (return a *Error to choose the status).
+type RequestReader interface {
+	FromRequest(r *http.Request) error
+}
+
 // Invoke binds In, calls f and returns its output.
 func (f TypedFunc[In, Out]) Invoke(r *http.Request, ps Params, b Binder) (any, error) {
 	var in In
 	if err := b.Bind(r, ps, &in); err != nil {
 		return nil, err
+	}
+	if rr, ok := any(&in).(RequestReader); ok {
+		if err := rr.FromRequest(r); err != nil {
+			return nil, err
+		}
 	}
 	return f(r.Context(), in)
 }
