@@ -3,15 +3,12 @@ package auth
 import (
 	"strconv"
 	"testing"
-	"time"
+
+	"github.com/portico-go/portico/internal/clocktest"
 )
 
-type limClock struct{ now time.Time }
-
-func (c *limClock) Now() time.Time { return c.now }
-
 func TestLimiter(t *testing.T) {
-	clk := &limClock{now: time.Unix(1_700_000_000, 0)}
+	clk := clocktest.New()
 	l := NewLimiter(LimiterConfig{Now: clk.Now})
 	for i := range DefaultMaxFailures {
 		if err := l.Allow("alice", "192.0.2.1"); err != nil {
@@ -36,14 +33,14 @@ func TestLimiter(t *testing.T) {
 	if err := l.Allow("bob", "198.51.100.1"); err != nil {
 		t.Fatalf("unrelated attempt blocked: %v", err)
 	}
-	clk.now = clk.now.Add(DefaultWindow)
+	clk.Advance(DefaultWindow)
 	if err := l.Allow("alice", "192.0.2.1"); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
 }
 
 func TestLimiterSuccessResetsUserOnly(t *testing.T) {
-	clk := &limClock{now: time.Unix(1_700_000_000, 0)}
+	clk := clocktest.New()
 	l := NewLimiter(LimiterConfig{MaxFailures: 2, Now: clk.Now})
 	l.Failure("alice", "192.0.2.1")
 	l.Failure("alice", "192.0.2.1")
@@ -57,7 +54,7 @@ func TestLimiterSuccessResetsUserOnly(t *testing.T) {
 }
 
 func TestLimiterBounded(t *testing.T) {
-	clk := &limClock{now: time.Unix(1_700_000_000, 0)}
+	clk := clocktest.New()
 	l := NewLimiter(LimiterConfig{MaxKeys: 100, Now: clk.Now})
 	for i := range 10_000 {
 		l.Failure("user"+strconv.Itoa(i), "ip"+strconv.Itoa(i))

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portico-go/portico/internal/clocktest"
+
 	"github.com/portico-go/portico/auth"
 	"github.com/portico-go/portico/auth/session"
 	"github.com/portico-go/portico/auth/token"
@@ -19,26 +21,6 @@ import (
 )
 
 var testKeys = []token.Key{{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")}}
-
-// clock is a settable clock shared by a Manager and its memory store.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Unix(1_700_000_000, 0)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 func baseConfig() auth.Config {
 	return auth.Config{Issuer: "portico", Audience: "portico-api", Keys: testKeys, ActiveKey: "k1"}
@@ -55,9 +37,9 @@ func newManager(t testing.TB, cfg auth.Config) *auth.Manager {
 }
 
 // memManager is a Manager on a memory store driven by a fake clock.
-func memManager(t testing.TB, edit func(*auth.Config)) (*auth.Manager, *clock) {
+func memManager(t testing.TB, edit func(*auth.Config)) (*auth.Manager, *clocktest.Clock) {
 	t.Helper()
-	clk := newClock()
+	clk := clocktest.New()
 	cfg := baseConfig()
 	cfg.Now = clk.Now
 	if edit != nil {
@@ -134,58 +116,58 @@ func TestReasons(t *testing.T) {
 	tests := []struct {
 		name string
 		cfg  func(*auth.Config)
-		run  func(t *testing.T, m *auth.Manager, clk *clock) error
+		run  func(t *testing.T, m *auth.Manager, clk *clocktest.Clock) error
 		want auth.Reason
 	}{
-		{"missing access token", nil, func(t *testing.T, m *auth.Manager, _ *clock) error {
+		{"missing access token", nil, func(t *testing.T, m *auth.Manager, _ *clocktest.Clock) error {
 			_, _, err := m.Authenticate(ctx, "", "")
 			return err
 		}, auth.ReasonMissingToken},
-		{"missing refresh token", nil, func(t *testing.T, m *auth.Manager, _ *clock) error {
+		{"missing refresh token", nil, func(t *testing.T, m *auth.Manager, _ *clocktest.Clock) error {
 			_, err := m.Refresh(ctx, "", "")
 			return err
 		}, auth.ReasonMissingToken},
-		{"garbage", nil, func(t *testing.T, m *auth.Manager, _ *clock) error {
+		{"garbage", nil, func(t *testing.T, m *auth.Manager, _ *clocktest.Clock) error {
 			_, _, err := m.Authenticate(ctx, "not.a.jwt", "")
 			return err
 		}, auth.ReasonInvalidToken},
-		{"refresh token as access token", nil, func(t *testing.T, m *auth.Manager, _ *clock) error {
+		{"refresh token as access token", nil, func(t *testing.T, m *auth.Manager, _ *clocktest.Clock) error {
 			_, _, err := m.Authenticate(ctx, login(t, m, alice, "").RefreshToken, "")
 			return err
 		}, auth.ReasonInvalidToken},
-		{"access token as refresh token", nil, func(t *testing.T, m *auth.Manager, _ *clock) error {
+		{"access token as refresh token", nil, func(t *testing.T, m *auth.Manager, _ *clocktest.Clock) error {
 			_, err := m.Refresh(ctx, login(t, m, alice, "").AccessToken, "")
 			return err
 		}, auth.ReasonInvalidToken},
-		{"forged refresh secret", nil, func(t *testing.T, m *auth.Manager, _ *clock) error {
+		{"forged refresh secret", nil, func(t *testing.T, m *auth.Manager, _ *clocktest.Clock) error {
 			rt := login(t, m, alice, "").RefreshToken
 			sid, _, _ := strings.Cut(rt, ".")
 			_, err := m.Refresh(ctx, sid+"."+strings.Repeat("A", 43), "")
 			return err // a wrong secret for a live session counts as reuse
 		}, auth.ReasonRevoked},
-		{"other address with BindIP", func(c *auth.Config) { c.BindIP = true }, func(t *testing.T, m *auth.Manager, _ *clock) error {
+		{"other address with BindIP", func(c *auth.Config) { c.BindIP = true }, func(t *testing.T, m *auth.Manager, _ *clocktest.Clock) error {
 			_, _, err := m.Authenticate(ctx, login(t, m, alice, "192.0.2.1").AccessToken, "192.0.2.2")
 			return err
 		}, auth.ReasonInvalidToken},
-		{"access token expired", nil, func(t *testing.T, m *auth.Manager, clk *clock) error {
+		{"access token expired", nil, func(t *testing.T, m *auth.Manager, clk *clocktest.Clock) error {
 			pair := login(t, m, alice, "")
 			clk.Advance(auth.DefaultAccessTTL + token.DefaultLeeway)
 			_, _, err := m.Authenticate(ctx, pair.AccessToken, "")
 			return err
 		}, auth.ReasonExpired},
-		{"session idle", func(c *auth.Config) { c.IdleTimeout = 10 * time.Minute }, func(t *testing.T, m *auth.Manager, clk *clock) error {
+		{"session idle", func(c *auth.Config) { c.IdleTimeout = 10 * time.Minute }, func(t *testing.T, m *auth.Manager, clk *clocktest.Clock) error {
 			pair := login(t, m, alice, "")
 			clk.Advance(11 * time.Minute) // the access token (15m) is still good
 			_, _, err := m.Authenticate(ctx, pair.AccessToken, "")
 			return err
 		}, auth.ReasonExpired},
-		{"refresh after idle timeout", nil, func(t *testing.T, m *auth.Manager, clk *clock) error {
+		{"refresh after idle timeout", nil, func(t *testing.T, m *auth.Manager, clk *clocktest.Clock) error {
 			pair := login(t, m, alice, "")
 			clk.Advance(auth.DefaultIdleTimeout)
 			_, err := m.Refresh(ctx, pair.RefreshToken, "")
 			return err
 		}, auth.ReasonExpired},
-		{"logout", nil, func(t *testing.T, m *auth.Manager, _ *clock) error {
+		{"logout", nil, func(t *testing.T, m *auth.Manager, _ *clocktest.Clock) error {
 			pair := login(t, m, alice, "")
 			id, _ := authOK(t, m, pair.AccessToken, "")
 			if err := m.Logout(ctx, id.SessionID); err != nil {
@@ -194,7 +176,7 @@ func TestReasons(t *testing.T) {
 			_, _, err := m.Authenticate(ctx, pair.AccessToken, "")
 			return err
 		}, auth.ReasonRevoked},
-		{"refresh after logout", nil, func(t *testing.T, m *auth.Manager, _ *clock) error {
+		{"refresh after logout", nil, func(t *testing.T, m *auth.Manager, _ *clocktest.Clock) error {
 			pair := login(t, m, alice, "")
 			id, _ := authOK(t, m, pair.AccessToken, "")
 			if err := m.Logout(ctx, id.SessionID); err != nil {
@@ -203,7 +185,7 @@ func TestReasons(t *testing.T) {
 			_, err := m.Refresh(ctx, pair.RefreshToken, "")
 			return err
 		}, auth.ReasonRevoked},
-		{"logout everywhere", nil, func(t *testing.T, m *auth.Manager, _ *clock) error {
+		{"logout everywhere", nil, func(t *testing.T, m *auth.Manager, _ *clocktest.Clock) error {
 			a, b := login(t, m, alice, ""), login(t, m, alice, "")
 			if err := m.LogoutAll(ctx, alice.ID); err != nil {
 				t.Fatal(err)
@@ -214,7 +196,7 @@ func TestReasons(t *testing.T) {
 			_, _, err := m.Authenticate(ctx, b.AccessToken, "")
 			return err
 		}, auth.ReasonRevoked},
-		{"kicked out", nil, func(t *testing.T, m *auth.Manager, _ *clock) error {
+		{"kicked out", nil, func(t *testing.T, m *auth.Manager, _ *clocktest.Clock) error {
 			pair := login(t, m, alice, "")
 			bob := login(t, m, auth.Principal{ID: "u2"}, "")
 			if err := m.Kickout(ctx, alice.ID); err != nil {
@@ -224,7 +206,7 @@ func TestReasons(t *testing.T) {
 			_, _, err := m.Authenticate(ctx, pair.AccessToken, "")
 			return err
 		}, auth.ReasonKickedOut},
-		{"replaced by a newer login", func(c *auth.Config) { c.MaxSessionsPerUser = 1 }, func(t *testing.T, m *auth.Manager, clk *clock) error {
+		{"replaced by a newer login", func(c *auth.Config) { c.MaxSessionsPerUser = 1 }, func(t *testing.T, m *auth.Manager, clk *clocktest.Clock) error {
 			old := login(t, m, alice, "")
 			clk.Advance(time.Second)
 			newer := login(t, m, alice, "")
@@ -232,7 +214,7 @@ func TestReasons(t *testing.T) {
 			_, _, err := m.Authenticate(ctx, old.AccessToken, "")
 			return err
 		}, auth.ReasonReplaced},
-		{"store down", func(c *auth.Config) { c.Store = brokenStore{errors.New("connection refused")} }, func(t *testing.T, m *auth.Manager, _ *clock) error {
+		{"store down", func(c *auth.Config) { c.Store = brokenStore{errors.New("connection refused")} }, func(t *testing.T, m *auth.Manager, _ *clocktest.Clock) error {
 			_, err := m.Login(ctx, alice, "")
 			return err
 		}, auth.ReasonStoreUnavailable},

@@ -3,9 +3,10 @@ package session_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/portico-go/portico/internal/clocktest"
 
 	"github.com/portico-go/portico/auth/session"
 	"github.com/portico-go/portico/auth/session/sessiontest"
@@ -21,30 +22,12 @@ func TestMemoryConformance(t *testing.T) {
 	})
 }
 
-// fakeClock is a settable clock for deterministic expiry tests.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 func newRecord(t *testing.T, user string, now time.Time, life time.Duration) session.Record {
 	return session.Record{UserID: user, CreatedAt: now, Deadline: now.Add(life), RefreshHash: sessiontest.Hash(t)}
 }
 
 func TestMemoryFakeClockExpiry(t *testing.T) {
-	clk := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	clk := clocktest.New()
 	m := session.NewMemory(session.MemoryConfig{Now: clk.Now, CleanupInterval: -1})
 	ctx := context.Background()
 	rec, err := m.Create(ctx, newRecord(t, "u", clk.Now(), time.Hour), clk.Now().Add(30*time.Minute), 0)
@@ -71,7 +54,7 @@ func TestMemoryFakeClockExpiry(t *testing.T) {
 }
 
 func TestMemoryBounded(t *testing.T) {
-	clk := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	clk := clocktest.New()
 	m := session.NewMemory(session.MemoryConfig{MaxSessions: 3, Now: clk.Now, CleanupInterval: -1})
 	ctx := context.Background()
 	for i := range 3 {
@@ -95,7 +78,7 @@ func TestMemoryBounded(t *testing.T) {
 
 func TestMemorySweeper(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	clk := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	clk := clocktest.New()
 	m := session.NewMemory(session.MemoryConfig{Now: clk.Now, CleanupInterval: time.Millisecond})
 	if _, err := m.Create(context.Background(), newRecord(t, "u", clk.Now(), time.Hour), clk.Now().Add(time.Minute), 0); err != nil {
 		t.Fatal(err)

@@ -8,33 +8,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/portico-go/portico/internal/clocktest"
 
 	"github.com/portico-go/portico/auth"
 	"github.com/portico-go/portico/auth/token"
 	"github.com/portico-go/portico/dispatcher"
 	"github.com/portico-go/portico/interceptor/login"
 )
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 // directory is an Authorizer that counts its lookups.
 type directory struct {
@@ -62,7 +46,7 @@ func (d *directory) Permissions(_ context.Context, id string) ([]string, error) 
 type fixture struct {
 	d     *dispatcher.Dispatcher
 	mgr   *auth.Manager
-	clk   *clock
+	clk   *clocktest.Clock
 	dir   *directory
 	admin auth.TokenPair
 	read  auth.TokenPair
@@ -70,7 +54,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, opts ...login.Option) *fixture {
 	t.Helper()
-	clk := &clock{now: time.Unix(1_800_000_000, 0)}
+	clk := clocktest.New()
 	mgr, err := auth.New(auth.Config{
 		Issuer: "portico", Audience: "api", ActiveKey: "k1",
 		Keys:        []token.Key{{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")}},
