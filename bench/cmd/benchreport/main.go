@@ -1,0 +1,217 @@
+// Command benchreport reads Go benchmark output (several runs of the suite
+// concatenated, plus the end-to-end results run.sh writes in the same
+// format) and prints the goal table of docs/benchmarks.md: each goal, the
+// ratio measured from the medians of the runs, the target, and whether it
+// is met. benchstat prints the full tables with confidence intervals; this
+// only does the arithmetic the goals need.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// samples holds every measurement by benchmark name and unit.
+type samples map[string]map[string][]float64
+
+var procSuffix = regexp.MustCompile(`-\d+$`)
+
+func read(r io.Reader, s samples) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
+			continue
+		}
+		name := procSuffix.ReplaceAllString(strings.TrimPrefix(f[0], "Benchmark"), "")
+		for i := 2; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				break
+			}
+			if s[name] == nil {
+				s[name] = map[string][]float64{}
+			}
+			s[name][f[i+1]] = append(s[name][f[i+1]], v)
+		}
+	}
+	return sc.Err()
+}
+
+// med returns the median of name's unit, or NaN when it was not measured
+// (a skipped Redis row, a pending example-app row).
+func (s samples) med(name, unit string) float64 {
+	vs := slices.Clone(s[name][unit])
+	if len(vs) == 0 {
+		return math.NaN()
+	}
+	slices.Sort(vs)
+	if len(vs)%2 == 1 {
+		return vs[len(vs)/2]
+	}
+	return (vs[len(vs)/2-1] + vs[len(vs)/2]) / 2
+}
+
+// slope fits y = a + b·n by least squares over the points that exist.
+func slope(ns []float64, ys []float64) float64 {
+	var sn, sy, snn, sny, k float64
+	for i := range ns {
+		if math.IsNaN(ys[i]) {
+			continue
+		}
+		sn += ns[i]
+		sy += ys[i]
+		snn += ns[i] * ns[i]
+		sny += ns[i] * ys[i]
+		k++
+	}
+	if k < 2 {
+		return math.NaN()
+	}
+	return (k*sny - sn*sy) / (k*snn - sn*sn)
+}
+
+type row struct {
+	goal, measured, target string
+	ok                     *bool // nil: not measured
+}
+
+func check(v float64, good func(float64) bool) *bool {
+	if math.IsNaN(v) {
+		return nil
+	}
+	ok := good(v)
+	return &ok
+}
+
+func ratio(v float64) string {
+	if math.IsNaN(v) {
+		return "not measured"
+	}
+	return fmt.Sprintf("%.3g×", v)
+}
+
+func num(v float64, unit string) string {
+	if math.IsNaN(v) {
+		return "not measured"
+	}
+	return strings.TrimSpace(fmt.Sprintf("%.4g %s", v, unit))
+}
+
+func main() {
+	flag.Parse()
+	s := samples{}
+	for _, path := range flag.Args() {
+		f, err := os.Open(path)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := read(f, s); err != nil {
+			log.Fatal(err)
+		}
+		f.Close()
+	}
+	var rows []row
+	le := func(lim float64) func(float64) bool { return func(v float64) bool { return v <= lim } }
+	ge := func(lim float64) func(float64) bool { return func(v float64) bool { return v >= lim } }
+
+	// 1. Routing.
+	gh := func(impl, unit string) float64 { return s.med("Routing/case=github-all/impl="+impl, unit) }
+	for _, impl := range []string{"portico-func", "portico-raw"} {
+		r := gh(impl, "ns/op") / gh("httprouter", "ns/op")
+		rows = append(rows, row{"GitHub API, no interceptors (" + impl + "): time vs httprouter", ratio(r), "≤ 1.20×", check(r, le(1.2))})
+		a, h := gh(impl, "allocs/op"), gh("httprouter", "allocs/op")
+		rows = append(rows, row{"GitHub API (" + impl + "): allocs per 203 requests vs httprouter",
+			fmt.Sprintf("%.0f vs %.0f", a, h), "≤ httprouter", check(a-h, le(0))})
+	}
+
+	// 2. Chain.
+	ch := func(n int, impl, unit string) float64 {
+		return s.med(fmt.Sprintf("Chain/n=%02d/impl=%s", n, impl), unit)
+	}
+	r := ch(3, "portico", "ns/op") / ch(3, "gin", "ns/op")
+	rows = append(rows, row{"3 interceptors on a parameter route vs gin with 3 middlewares", ratio(r), "≤ 1.30×", check(r, le(1.3))})
+	xs := []float64{1, 3, 5, 10}
+	per := func(impl, unit string) float64 {
+		ys := make([]float64, len(xs))
+		for i, n := range xs {
+			ys[i] = ch(int(n), impl, unit)
+		}
+		return slope(xs, ys)
+	}
+	ps := per("portico", "ns/op")
+	rows = append(rows, row{"each added interceptor (least-squares slope over n = 1, 3, 5, 10)",
+		fmt.Sprintf("%s (gin %s, echo %s, chi %s)", num(ps, "ns"), num(per("gin", "ns/op"), "ns"), num(per("echo", "ns/op"), "ns"), num(per("chi", "ns/op"), "ns")),
+		"≤ 5 ns", check(ps, le(5))})
+	pa := per("portico", "allocs/op")
+	rows = append(rows, row{"allocations per added interceptor", num(pa, "allocs"), "0", check(math.Abs(pa), le(0.01))})
+
+	// 3. Registry.
+	rg := func(n int, impl string) float64 {
+		return s.med(fmt.Sprintf("Registry/registered=%03d/impl=%s", n, impl), "ns/op")
+	}
+	r = rg(100, "portico") / rg(10, "portico")
+	rows = append(rows, row{"100 registered (3 apply) vs 10 registered", ratio(r), "≤ 1.10×", check(r, le(1.1))})
+	r = rg(100, "mapped-per-request") / rg(10, "mapped-per-request")
+	rows = append(rows, row{"per-request matching baseline, 100 vs 10 registered", ratio(r), "grows (> 1.10×)", check(r, func(v float64) bool { return v > 1.1 })})
+
+	// 4. JWT.
+	jw := func(impl string) float64 { return s.med("JWT/impl="+impl, "ns/op") }
+	r = jw("portico-nocache") / jw("golang-jwt")
+	rows = append(rows, row{"JWT stage without cache vs plain golang-jwt ParseWithClaims", ratio(r), "≤ 1.05×", check(r, le(1.05))})
+	r = jw("portico-cache") / jw("golang-jwt")
+	rows = append(rows, row{"JWT stage with the verified-token cache vs plain golang-jwt", ratio(r), "≤ 0.50×", check(r, le(0.5))})
+
+	// 5. Login with Redis.
+	for _, impl := range []string{"portico", "seed-gin"} {
+		v := s.med("Login/store=redis/impl="+impl, "roundtrips/op")
+		want := "1"
+		var ok *bool
+		if impl == "portico" {
+			ok = check(v, func(v float64) bool { return v > 0.999 && v < 1.001 })
+		} else {
+			want = "(baseline)"
+		}
+		rows = append(rows, row{"Redis round trips per authenticated request, " + impl + " (go-redis hook, benchmark)", num(v, ""), want, ok})
+	}
+	v := s.med("E2E/case=book/impl=portico-redis", "roundtrips/req")
+	rows = append(rows, row{"Redis round trips per request, portico (go-redis hook, whole wrk run)", num(v, ""), "1", check(v, func(v float64) bool { return v > 0.999 && v < 1.001 })})
+	r = s.med("LoginParallel/store=redis/impl=seed-gin", "ns/op") / s.med("LoginParallel/store=redis/impl=portico", "ns/op")
+	rows = append(rows, row{"protected-route throughput vs seed-style check, same Redis (in process, 64 goroutines)", ratio(r), "≥ 2.00×", check(r, ge(2))})
+	e2e := func(impl, c string) float64 { return s.med("E2E/case="+c+"/impl="+impl, "req/s") }
+	r = e2e("portico-redis", "book") / e2e("seed-gin-redis", "book")
+	rows = append(rows, row{"protected-route throughput vs seed-style check, same Redis (wrk, loopback)", ratio(r), "≥ 2.00×", check(r, ge(2))})
+
+	// 6. End to end.
+	r = e2e("portico", "hello") / e2e("httprouter", "hello")
+	rows = append(rows, row{"hello route, requests/s vs raw httprouter (wrk)", ratio(r), "≥ 0.95×", check(r, ge(0.95))})
+	r = e2e("portico-redis", "book") / e2e("httprouter", "hello")
+	rows = append(rows, row{"protected route with login and Redis, requests/s vs httprouter hello (wrk)", ratio(r), "≥ 0.55×", check(r, ge(0.55))})
+	r = e2e("example-app-redis", "book") / e2e("httprouter", "hello")
+	rows = append(rows, row{"example app GET /book/{id} with Redis, requests/s vs httprouter hello (wrk)", ratio(r), "≥ 0.55×", check(r, ge(0.55))})
+
+	fmt.Println("| Goal | Measured (median of runs) | Target | Status |")
+	fmt.Println("|---|---|---|---|")
+	for _, r := range rows {
+		status := "not measured"
+		if r.target == "(baseline)" {
+			status = "—"
+		} else if r.ok != nil {
+			status = "met"
+			if !*r.ok {
+				status = "**missed**"
+			}
+		}
+		fmt.Printf("| %s | %s | %s | %s |\n", r.goal, r.measured, r.target, status)
+	}
+}
