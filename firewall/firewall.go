@@ -38,6 +38,7 @@ type Firewall struct {
 	methods []string // sorted, without duplicates
 	allow   string   // methods joined for the Allow header
 	maxPath int
+	headers bool // check header names and values too
 	// stop marks the bytes checkPath must look at; the rest are skipped
 	// in a tight loop, which is most of every clean path.
 	stop [256]bool
@@ -52,8 +53,9 @@ type Option func(*Firewall)
 // and PUT, and paths of at most DefaultMaxPathLength bytes that start with
 // '/' and contain no ';', '\', '%' (after decoding), encoded '/' or '.',
 // empty, "." or ".." segments, segments that start or end with a space,
-// control or other non-printable characters, or invalid UTF-8; and no
-// control characters in header names, header values or the host. The
+// control or other non-printable characters, or invalid UTF-8. With
+// CheckHeaders, also no control characters in header names, header values
+// or the host. The
 // target "*" is allowed for OPTIONS only.
 func New(opts ...Option) *Firewall {
 	f := &Firewall{
@@ -114,6 +116,11 @@ func AllowDoubleSlash() Option { return func(f *Firewall) { f.relax |= allowDoub
 // drop, which made "/admin%20" reach a controller its security rule did not
 // cover (Spring, CVE-2016-5007).
 func AllowPaddedSegments() Option { return func(f *Firewall) { f.relax |= allowPaddedSegment } }
+
+// CheckHeaders also rejects control characters in header names, header
+// values and the host. Go's own servers refuse such requests before any
+// handler runs, so this matters only when requests come from elsewhere.
+func CheckHeaders() Option { return func(f *Firewall) { f.headers = true } }
 
 // AllowMethods adds methods to the allowed set, e.g. "PROPFIND" for WebDAV.
 // Methods are case-sensitive, as in HTTP: "get" is not GET.
@@ -209,7 +216,7 @@ func (f *Firewall) check(r *http.Request) *handler.Error {
 	if p == "*" && raw == "" && r.Method == http.MethodOptions {
 		// The asterisk-form target of RFC 9112 §3.2.4 names the server,
 		// not a resource; it has no segments to disguise.
-		return checkHeaders(r)
+		return f.checkHeaders(r)
 	}
 	if p == "" || p[0] != '/' {
 		return ErrNotAbsolute
@@ -224,7 +231,7 @@ func (f *Firewall) check(r *http.Request) *handler.Error {
 	if e := f.checkPath(p); e != nil {
 		return e
 	}
-	return checkHeaders(r)
+	return f.checkHeaders(r)
 }
 
 func (f *Firewall) methodAllowed(m string) bool {
@@ -361,7 +368,10 @@ func (f *Firewall) checkPath(p string) *handler.Error {
 // checkSegment judges one segment of the decoded path. inner says a
 // separator follows it, so that an empty segment is a doubled slash.
 func (f *Firewall) checkSegment(s string, inner bool) *handler.Error {
-	name := segmentName(s)
+	name := s
+	if f.relax&allowSemicolon != 0 {
+		name = segmentName(s)
+	}
 	if name == "" {
 		if inner && f.relax&allowDoubleSlash == 0 {
 			return ErrDoubleSlash
@@ -396,11 +406,14 @@ func segmentName(s string) string {
 }
 
 // checkHeaders rejects control characters in header names and values and
-// in the host. Go's HTTP/1 and HTTP/2 servers already refuse them; the
-// check is for requests that reach Portico by other routes (adapters for
-// other front ends, tests, code that builds requests), so every rule holds
-// whoever parsed the request.
-func checkHeaders(r *http.Request) *handler.Error {
+// in the host, when CheckHeaders is on. Go's HTTP/1 and HTTP/2 servers
+// already refuse them, and walking the header map costs more than the rest
+// of the firewall; the check is for requests that reach Portico by other
+// routes (adapters for other front ends, code that builds requests).
+func (f *Firewall) checkHeaders(r *http.Request) *handler.Error {
+	if !f.headers {
+		return nil
+	}
 	if hasControl(r.Host) {
 		return ErrHeader
 	}
