@@ -265,3 +265,30 @@ func TestPanicWhileWritingIsA500(t *testing.T) {
 		t.Fatalf("AfterCompletion got %v, want the panic", after)
 	}
 }
+
+func TestLookupAcrossTrees(t *testing.T) {
+	d := dispatcher.New()
+	must(t, d.GET("/a/{x}/b", text("axb")))
+	must(t, d.GET("/a/c/{y}", text("acy")))
+	must(t, d.GET("/a/{x}/{z}", text("axz")))
+	must(t, d.GET("/book/list", text("list")))
+	must(t, d.PUT("/book/{id}", text("put")))
+	must(t, d.GET("/files/{name}/meta", text("meta")))
+	must(t, d.GET("/files/{*path}", text("files")))
+	tests := []struct{ method, path, want string }{
+		{"GET", "/a/q/b", "axb x=q"},
+		{"GET", "/a/c/q", "acy y=q"},
+		{"GET", "/a/q/r", "axz x=q"},
+		{"PUT", "/book/list", "put id=list"},
+		{"GET", "/files/x/meta", "meta"},
+		{"GET", "/files/x/other", "files path=/x/other"},
+	}
+	for _, tt := range tests {
+		if w := serve(t, d, tt.method, tt.path); w.Code != 200 || w.Body.String() != tt.want {
+			t.Errorf("%s %s = %d %q, want %q", tt.method, tt.path, w.Code, w.Body, tt.want)
+		}
+	}
+	if w := serve(t, d, "DELETE", "/book/list"); w.Code != 405 || w.Header().Get("Allow") != "GET, HEAD, OPTIONS, PUT" {
+		t.Errorf("405 Allow across trees: %d %q", w.Code, w.Header().Get("Allow"))
+	}
+}

@@ -42,14 +42,7 @@ func (d *Dispatcher) dispatch(rw *responseWriter, r *http.Request, t *table) {
 		}
 	}
 	path := r.URL.Path
-	static := t.static[path]
-	if static != nil {
-		if rt := static.route(r.Method); rt != nil {
-			d.invoke(rw, r, rt, nil)
-			return
-		}
-	}
-	m := t.lookup(rw, r.Method, path, static)
+	m := t.lookup(rw, r.Method, path)
 	switch {
 	case m.rt != nil:
 		d.invoke(rw, r, m.rt, m.params)

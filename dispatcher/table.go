@@ -17,6 +17,10 @@ type entry struct {
 	allow  string   // the Allow header: declared methods, HEAD with GET, OPTIONS
 	get    *route
 	head   *route
+	// final is set when no template in a later tree can match a path this
+	// one matches and be more specific, so a lookup that finds this entry
+	// can stop there.
+	final bool
 }
 
 func (e *entry) route(method string) *route {
@@ -60,13 +64,17 @@ func (e *entry) seal() {
 
 // table is the immutable mapping the dispatcher serves from once built.
 type table struct {
-	static map[string]*entry
-	// trees hold the templates with variables. httprouter refuses some
-	// pairs in one tree (/a/{x}/b next to /a/c/{y}); such templates go to
-	// the next tree, and every tree is consulted.
+	// trees hold the templates, static ones included wherever httprouter
+	// accepts them. httprouter refuses some pairs in one tree (/book/list
+	// next to /book/{id}, /a/{x}/b next to /a/c/{y}); such a template goes
+	// to the next tree, and lookups consult the trees in order until an
+	// entry marked final answers.
 	trees []*httprouter.Router
 	// treeEntries[i] are the entries of trees[i], for rebuilding.
 	treeEntries [][]*entry
+	// static holds only static templates no tree would take; it is empty
+	// for most route sets, and then costs nothing per request.
+	static map[string]*entry
 }
 
 // probe is how a tree lookup names its entry without allocating: each
@@ -77,19 +85,14 @@ type probe interface {
 
 func newTable(entries []*entry) (*table, error) {
 	t := &table{static: map[string]*entry{}}
-	var dynamic []*entry
-	for _, e := range entries {
+	sorted := slices.Clone(entries)
+	for _, e := range sorted {
 		e.seal()
-		if len(e.tmpl.params) == 0 {
-			t.static[e.tmpl.spring] = e
-			continue
-		}
-		dynamic = append(dynamic, e)
 	}
 	// The most specific templates go in first, so the first tree holds
-	// what most requests hit.
-	sort.SliceStable(dynamic, func(i, j int) bool { return moreSpecific(dynamic[i].tmpl, dynamic[j].tmpl) })
-	for _, e := range dynamic {
+	// the static routes and what most requests hit.
+	sort.SliceStable(sorted, func(i, j int) bool { return moreSpecific(sorted[i].tmpl, sorted[j].tmpl) })
+	for _, e := range sorted {
 		placed := false
 		for i := range t.trees {
 			if r, ok := buildTree(append(slices.Clone(t.treeEntries[i]), e)); ok {
@@ -98,7 +101,11 @@ func newTable(entries []*entry) (*table, error) {
 				break
 			}
 		}
-		if !placed {
+		switch {
+		case placed:
+		case len(e.tmpl.params) == 0 && len(t.trees) > 0:
+			t.static[e.tmpl.spring] = e
+		default:
 			r, ok := buildTree([]*entry{e})
 			if !ok {
 				return nil, fmt.Errorf("route %s cannot be stored in a routing tree", e.tmpl.spring)
@@ -107,7 +114,35 @@ func newTable(entries []*entry) (*table, error) {
 			t.treeEntries = append(t.treeEntries, []*entry{e})
 		}
 	}
+	for i, es := range t.treeEntries {
+		for _, e := range es {
+			e.final = true
+			for _, later := range t.treeEntries[i+1:] {
+				for _, f := range later {
+					if moreSpecific(f.tmpl, e.tmpl) && overlap(e.tmpl, f.tmpl) {
+						e.final = false
+					}
+				}
+			}
+		}
+	}
 	return t, nil
+}
+
+// overlap reports whether some path could match both templates. It may
+// answer true when unsure, which only costs a lookup in a later tree.
+func overlap(a, b *template) bool {
+	as, bs := strings.Split(a.spring, "/"), strings.Split(b.spring, "/")
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		x, y := as[i], bs[i]
+		if strings.HasPrefix(x, "{*") || strings.HasPrefix(y, "{*") {
+			return true
+		}
+		if !strings.HasPrefix(x, "{") && !strings.HasPrefix(y, "{") && x != y {
+			return false
+		}
+	}
+	return len(as) == len(bs)
 }
 
 // buildTree builds a fresh tree from entries, reporting false instead of
@@ -137,19 +172,20 @@ type match struct {
 	tsr    bool   // the path with or without a trailing slash exists
 }
 
-// lookup maps method and path. static is the exact-match entry, if any,
-// already found by the caller.
-func (t *table) lookup(w *responseWriter, method, path string, static *entry) match {
+// lookup maps method and path.
+func (t *table) lookup(w *responseWriter, method, path string) match {
 	var m match
 	var allow []string
-	if static != nil {
-		if rt := static.route(method); rt != nil {
-			return match{rt: rt}
-		}
-		allow = append(allow, static.allow)
-	}
 	var best *entry
 	var bestParams httprouter.Params
+	if len(t.static) > 0 {
+		if e := t.static[path]; e != nil {
+			if rt := e.route(method); rt != nil {
+				return match{rt: rt}
+			}
+			allow = append(allow, e.allow)
+		}
+	}
 	for _, tr := range t.trees {
 		h, ps, tsr := tr.Lookup(http.MethodGet, path)
 		if h == nil {
@@ -163,11 +199,17 @@ func (t *table) lookup(w *responseWriter, method, path string, static *entry) ma
 			continue
 		}
 		if e.route(method) == nil {
+			// A less specific template in a later tree may serve the
+			// method (PUT /book/list by /book/{id}), and Allow lists
+			// every template's methods, as in Spring.
 			allow = append(allow, e.allow)
 			continue
 		}
 		if best == nil || moreSpecific(e.tmpl, best.tmpl) {
 			best, bestParams = e, ps
+		}
+		if best.final {
+			break
 		}
 	}
 	if best != nil {
@@ -181,7 +223,7 @@ func (t *table) lookup(w *responseWriter, method, path string, static *entry) ma
 	default:
 		m.allow = mergeAllow(allow)
 	}
-	if static == nil && !m.tsr {
+	if !m.tsr && len(t.static) > 0 {
 		if strings.HasSuffix(path, "/") {
 			_, m.tsr = t.static[path[:len(path)-1]]
 		} else {
