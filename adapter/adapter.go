@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 
+	"github.com/julienschmidt/httprouter"
 	"github.com/portico-go/portico/handler"
 )
 
@@ -34,14 +35,18 @@ func Defaults(b handler.Binder) []HandlerAdapter {
 }
 
 // HTTP runs net/http handlers: http.Handler, http.HandlerFunc and plain
-// func(http.ResponseWriter, *http.Request). They write for themselves;
-// their path variables are readable through r.PathValue.
+// func(http.ResponseWriter, *http.Request), whose path variables are
+// readable through r.PathValue; and httprouter-shaped
+// func(http.ResponseWriter, *http.Request, handler.Params) (or
+// httprouter.Handle), which receive them directly. They write for
+// themselves.
 type HTTP struct{}
 
-// Supports reports whether h is a net/http handler.
+// Supports reports whether h is a net/http or httprouter handler.
 func (HTTP) Supports(h any) bool {
 	switch h.(type) {
-	case http.Handler, func(http.ResponseWriter, *http.Request):
+	case http.Handler, func(http.ResponseWriter, *http.Request),
+		func(http.ResponseWriter, *http.Request, handler.Params), httprouter.Handle:
 		return true
 	}
 	return false
@@ -49,8 +54,18 @@ func (HTTP) Supports(h any) bool {
 
 // Handle serves the request with h.
 func (HTTP) Handle(w http.ResponseWriter, r *http.Request, h any, ps handler.Params, res *handler.Result) error {
-	setPathValues(r, ps)
 	res.Committed = true
+	switch h := h.(type) {
+	case func(http.ResponseWriter, *http.Request, handler.Params):
+		// net/http's r.PathValue costs a map per request; these handlers
+		// take the parameters as httprouter hands them over.
+		h(w, r, ps)
+		return nil
+	case httprouter.Handle:
+		h(w, r, ps)
+		return nil
+	}
+	setPathValues(r, ps)
 	switch h := h.(type) {
 	case http.Handler:
 		h.ServeHTTP(w, r)

@@ -37,11 +37,12 @@ func TestSupports(t *testing.T) {
 		"ctrlfunc":   func(http.ResponseWriter, *http.Request) (*handler.ModelAndView, error) { return nil, nil },
 		"function":   handler.Function(func(handler.Request) (*handler.Response, error) { return nil, nil }),
 		"typed":      handler.Typed(func(context.Context, in) (int, error) { return 0, nil }),
+		"params":     func(http.ResponseWriter, *http.Request, handler.Params) {},
 		"none":       42,
 	}
 	want := map[string]string{
 		"http": "HTTP", "httpfunc": "HTTP", "controller": "Controllers", "ctrlfunc": "Controllers",
-		"function": "Functional", "typed": "Typed", "none": "",
+		"function": "Functional", "typed": "Typed", "params": "HTTP", "none": "",
 	}
 	for name, h := range kinds {
 		got := ""
@@ -120,6 +121,19 @@ func TestHandle(t *testing.T) {
 		bad := handler.Typed(func(context.Context, int) (int, error) { return 0, nil })
 		if err := a.Check(bad); err == nil {
 			t.Error("Check accepted an input the binder refuses")
+		}
+	})
+	t.Run("httprouter-shaped handler gets params without PathValue", func(t *testing.T) {
+		var res handler.Result
+		w := httptest.NewRecorder()
+		h := func(w http.ResponseWriter, r *http.Request, ps handler.Params) {
+			w.Write([]byte(ps.ByName("id") + "|" + r.PathValue("id")))
+		}
+		if err := (adapter.HTTP{}).Handle(w, httptest.NewRequest("GET", "/", nil), h, ps, &res); err != nil {
+			t.Fatal(err)
+		}
+		if !res.Committed || w.Body.String() != "7|" {
+			t.Errorf("res %+v body %q", res, w.Body)
 		}
 	})
 	t.Run("http handler commits", func(t *testing.T) {

@@ -98,21 +98,29 @@ func (c Chain) PostHandle(w http.ResponseWriter, r *http.Request, rt *handler.Ro
 // PreHandle returned true, passing err. A panic in one is logged to log and
 // the rest still run.
 func (c Chain) AfterCompletion(w http.ResponseWriter, r *http.Request, rt *handler.Route, err error, path string, p *Progress, log *slog.Logger) {
-	for i := p.applied - 1; i >= 0; i-- {
-		if c.skip(i, path, p) {
-			continue
-		}
-		c.after(i, w, r, rt, err, log)
+	for i := p.applied - 1; i >= 0; {
+		i = c.after(i, w, r, rt, err, path, p, log)
 	}
 }
 
-func (c Chain) after(i int, w http.ResponseWriter, r *http.Request, rt *handler.Route, err error, log *slog.Logger) {
+// after runs AfterCompletion from link i down to 0 under one recover, which
+// is cheaper than one per link; a panic is logged and the index of the next
+// link to run is returned, so the caller resumes below the one that failed.
+func (c Chain) after(i int, w http.ResponseWriter, r *http.Request, rt *handler.Route, err error, path string, p *Progress, log *slog.Logger) (next int) {
 	defer func() {
-		if v := recover(); v != nil && log != nil {
-			log.Error("panic in AfterCompletion",
-				"interceptor", c[i].Name, "method", r.Method, "route", rt.Path,
-				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		if v := recover(); v != nil {
+			if log != nil {
+				log.Error("panic in AfterCompletion",
+					"interceptor", c[i].Name, "method", r.Method, "route", rt.Path,
+					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			}
+			next = i - 1
 		}
 	}()
-	c[i].Interceptor.AfterCompletion(w, r, rt, err)
+	for ; i >= 0; i-- {
+		if !c.skip(i, path, p) {
+			c[i].Interceptor.AfterCompletion(w, r, rt, err)
+		}
+	}
+	return -1
 }

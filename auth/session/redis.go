@@ -118,21 +118,23 @@ func encode(rec Record) (string, error) {
 }
 
 func decode(id, v string) (Record, error) {
-	bad := fmt.Errorf("%w: malformed session record %s", ErrUnavailable, id)
+	// The error is built only on the failure paths: decode runs on every
+	// authenticated request.
+	bad := func() error { return fmt.Errorf("%w: malformed session record %s", ErrUnavailable, id) }
 	if len(v) < hashFieldEnd || v[hashField] != '|' {
-		return Record{}, bad
+		return Record{}, bad()
 	}
 	dl, js, ok := strings.Cut(v[hashFieldEnd:], "|")
 	if !ok {
-		return Record{}, bad
+		return Record{}, bad()
 	}
 	ms, err := strconv.ParseInt(dl, 10, 64)
 	if err != nil {
-		return Record{}, bad
+		return Record{}, bad()
 	}
 	var b body
 	if err := json.Unmarshal([]byte(js), &b); err != nil {
-		return Record{}, bad
+		return Record{}, bad()
 	}
 	return Record{
 		ID:          id,
