@@ -1,6 +1,7 @@
 // Package dispatcher is Portico's DispatcherServlet: an http.Handler that,
 // for every request, runs the request firewall, finds the handler
-// (httprouter trees behind an exact-match table for static paths), takes
+// (httprouter trees, consulted most specific first, so /book/list beats
+// /book/{id} as in Spring), takes
 // the HandlerAdapter chosen for the route at registration, runs the
 // route's interceptor chain around it, writes the result after PostHandle,
 // turns errors into responses through exception resolvers, and runs
