@@ -28,6 +28,10 @@ var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 func routers() []router {
 	return []router{
 		{"httprouter", buildHTTPRouter},
+		// Portico with an httprouter-shaped handler, the like-for-like
+		// counterpart of httprouter.Handle: adapter.HTTP passes the params
+		// straight through, with no r.SetPathValue.
+		{"portico-params", buildPortico(func(http.ResponseWriter, *http.Request, handler.Params) {})},
 		// Portico with a raw net/http handler, the counterpart of
 		// httprouter.Handle: its adapter copies path variables into
 		// r.SetPathValue, which allocates a map per request with variables.
