@@ -48,10 +48,10 @@ type Progress struct {
 // before the chain stopped.
 func (p *Progress) Applied() int { return p.applied }
 
-func (c Chain) skip(i int, path string, p *Progress) bool {
-	if c[i].Cond == nil {
-		return false
-	}
+// skipped reports whether link i, which has a Cond, was skipped for this
+// request. Callers test Cond != nil first, so the common link without a
+// condition costs no call.
+func (c Chain) skipped(i int, path string, p *Progress) bool {
 	if i < 64 {
 		return p.skipped&(1<<uint(i)) != 0
 	}
@@ -84,7 +84,7 @@ func (c Chain) PreHandle(w http.ResponseWriter, r *http.Request, rt *handler.Rou
 // PreHandle. The first error stops the loop, as in Spring.
 func (c Chain) PostHandle(w http.ResponseWriter, r *http.Request, rt *handler.Route, res *handler.Result, path string, p *Progress) error {
 	for i := p.applied - 1; i >= 0; i-- {
-		if c.skip(i, path, p) {
+		if c[i].Cond != nil && c.skipped(i, path, p) {
 			continue
 		}
 		if err := c[i].Interceptor.PostHandle(w, r, rt, res); err != nil {
@@ -118,7 +118,7 @@ func (c Chain) after(i int, w http.ResponseWriter, r *http.Request, rt *handler.
 		}
 	}()
 	for ; i >= 0; i-- {
-		if !c.skip(i, path, p) {
+		if c[i].Cond == nil || !c.skipped(i, path, p) {
 			c[i].Interceptor.AfterCompletion(w, r, rt, err)
 		}
 	}
