@@ -608,3 +608,20 @@ func TestCloseStopsOwnedStore(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The in-process store needs no timeout context, and a cached token needs
+// no decoding: an authenticated request costs the Identity and nothing else.
+func TestAuthenticateAllocations(t *testing.T) {
+	m, _ := memManager(t, nil)
+	pair := login(t, m, auth.Principal{ID: "7", Name: "ada"}, "192.0.2.1")
+	ctx := context.Background()
+	authOK(t, m, pair.AccessToken, "192.0.2.1") // warm the token cache
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, _, err := m.Authenticate(ctx, pair.AccessToken, "192.0.2.1"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 1 {
+		t.Errorf("Authenticate allocates %v times per call, want at most 1", allocs)
+	}
+}
