@@ -106,7 +106,7 @@ type Manager struct {
 	// I/O, so its calls need no timeout context (one allocation saved on
 	// every authenticated request).
 	local bool
-	now    func() time.Time
+	now   func() time.Time
 }
 
 // New validates cfg and returns a Manager.

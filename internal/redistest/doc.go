@@ -2,5 +2,7 @@
 // thing: the server named by REDIS_ADDR, else a throwaway redis-server
 // started on a free port, else an in-process miniredis. Tests that must
 // stop and restart the server (outage tests) use Server, which needs a
-// redis-server binary and skips without one.
+// redis-server binary and skips without one. Cluster starts a three-master
+// Redis Cluster (or uses REDIS_CLUSTER_ADDRS); it needs redis-server and
+// redis-cli and skips without them.
 package redistest

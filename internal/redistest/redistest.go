@@ -102,6 +102,7 @@ type Instance struct {
 	bin  string
 	dir  string
 	port int
+	args []string // extra redis-server arguments, e.g. cluster mode
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
@@ -120,9 +121,16 @@ func Server(t testing.TB) *Instance {
 	if err != nil {
 		t.Fatalf("redistest: %v", err)
 	}
-	s := &Instance{t: t, bin: bin, dir: t.TempDir(), port: port}
-	s.Start()
+	return start(t, bin, port, nil)
+}
+
+// start starts an Instance with extra redis-server arguments and stops it
+// at cleanup.
+func start(t testing.TB, bin string, port int, args []string) *Instance {
+	t.Helper()
+	s := &Instance{t: t, bin: bin, dir: t.TempDir(), port: port, args: args}
 	t.Cleanup(s.Stop)
+	s.Start()
 	return s
 }
 
@@ -149,9 +157,11 @@ func (s *Instance) Start() {
 		s.t.Fatalf("redistest: %v", err)
 	}
 	defer log.Close()
-	cmd := exec.Command(s.bin,
+	args := append([]string{
 		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", s.dir)
+		"--save", "", "--appendonly", "no", "--dir", s.dir,
+	}, s.args...)
+	cmd := exec.Command(s.bin, args...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		s.t.Fatalf("redistest: start redis-server: %v", err)

@@ -3,6 +3,8 @@ package redistest_test
 import (
 	"context"
 	"errors"
+	"os"
+	"sync"
 	"testing"
 
 	"github.com/portico-go/portico/internal/redistest"
@@ -35,5 +37,37 @@ func TestServerStopStart(t *testing.T) {
 	s.Start()
 	if err := c.Ping(ctx).Err(); err != nil {
 		t.Fatalf("ping after restart with the same client: %v", err)
+	}
+}
+
+func TestCluster(t *testing.T) {
+	c := redistest.Cluster(t)
+	cc, ok := c.(*redis.ClusterClient)
+	if !ok {
+		t.Fatalf("Cluster returned %T, want *redis.ClusterClient", c)
+	}
+	ctx := context.Background()
+	var (
+		mu      sync.Mutex
+		masters = map[string]bool{}
+	)
+	// ForEachMaster runs the callbacks concurrently.
+	if err := cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error {
+		mu.Lock()
+		masters[n.Options().Addr] = true
+		mu.Unlock()
+		return n.Ping(ctx).Err()
+	}); err != nil {
+		t.Fatalf("ping masters: %v", err)
+	}
+	if os.Getenv(redistest.ClusterAddrEnv) == "" && len(masters) != 3 {
+		t.Fatalf("masters %v, want 3", masters)
+	}
+	key := redistest.Prefix(t) + "k"
+	if err := c.Set(ctx, key, "v", 0).Err(); err != nil {
+		t.Fatalf("SET: %v", err)
+	}
+	if got, err := c.Get(ctx, key).Result(); err != nil || got != "v" {
+		t.Fatalf("GET = %q, %v; want v", got, err)
 	}
 }
