@@ -350,11 +350,12 @@ func TestSlidingAndHardExpiry(t *testing.T) {
 	}
 }
 
-func TestRefreshRotation(t *testing.T) {
-	ctx := context.Background()
-	m, _ := memManager(t, nil)
-	first := login(t, m, alice, "")
-	second, err := m.Refresh(ctx, first.RefreshToken, "")
+// refreshOnce logs alice in and refreshes once, checking that both tokens
+// rotated and that the new access token works.
+func refreshOnce(t testing.TB, m *auth.Manager) (first, second auth.TokenPair) {
+	t.Helper()
+	first = login(t, m, alice, "")
+	second, err := m.Refresh(context.Background(), first.RefreshToken, "")
 	if err != nil {
 		t.Fatalf("Refresh: %v", err)
 	}
@@ -362,16 +363,30 @@ func TestRefreshRotation(t *testing.T) {
 		t.Fatal("Refresh did not rotate both tokens")
 	}
 	authOK(t, m, second.AccessToken, "")
+	return first, second
+}
+
+// wantReused replays a rotated-away refresh token and checks it is refused
+// as reuse: reason revoked, wrapping session.ErrReused.
+func wantReused(t testing.TB, m *auth.Manager, refreshToken string) {
+	t.Helper()
+	_, err := m.Refresh(context.Background(), refreshToken, "")
+	wantReason(t, err, auth.ReasonRevoked)
+	if !errors.Is(err, session.ErrReused) {
+		t.Fatalf("reuse error %v does not wrap session.ErrReused", err)
+	}
+}
+
+func TestRefreshRotation(t *testing.T) {
+	ctx := context.Background()
+	m, _ := memManager(t, nil)
+	first, second := refreshOnce(t, m)
 	third, err := m.Refresh(ctx, second.RefreshToken, "")
 	if err != nil {
 		t.Fatalf("second Refresh: %v", err)
 	}
 	// Replaying the first refresh token reveals a copy: the family dies.
-	_, err = m.Refresh(ctx, first.RefreshToken, "")
-	wantReason(t, err, auth.ReasonRevoked)
-	if !errors.Is(err, session.ErrReused) {
-		t.Fatalf("reuse error %v does not wrap session.ErrReused", err)
-	}
+	wantReused(t, m, first.RefreshToken)
 	for name, access := range map[string]string{"second": second.AccessToken, "third": third.AccessToken} {
 		_, _, err := m.Authenticate(ctx, access, "")
 		if auth.ReasonOf(err) != auth.ReasonRevoked {

@@ -2,13 +2,11 @@ package auth_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/portico-go/portico/auth"
-	"github.com/portico-go/portico/auth/session"
 	"github.com/portico-go/portico/internal/redistest"
 	"github.com/redis/go-redis/v9"
 )
@@ -110,22 +108,10 @@ func TestManagerOnRedisCluster(t *testing.T) {
 	})
 
 	t.Run("RefreshRotationAndReuse", func(t *testing.T) {
-		first := login(t, m, alice, "")
-		second, err := m.Refresh(ctx, first.RefreshToken, "")
-		if err != nil {
-			t.Fatalf("Refresh: %v", err)
-		}
-		if second.RefreshToken == first.RefreshToken || second.AccessToken == first.AccessToken {
-			t.Fatal("Refresh did not rotate both tokens")
-		}
-		authOK(t, m, second.AccessToken, "")
+		first, second := refreshOnce(t, m)
 		// Replaying the rotated-away token reveals a copy: the session ends.
-		_, err = m.Refresh(ctx, first.RefreshToken, "")
-		wantReason(t, err, auth.ReasonRevoked)
-		if !errors.Is(err, session.ErrReused) {
-			t.Fatalf("reuse error %v does not wrap session.ErrReused", err)
-		}
-		_, _, err = m.Authenticate(ctx, second.AccessToken, "")
+		wantReused(t, m, first.RefreshToken)
+		_, _, err := m.Authenticate(ctx, second.AccessToken, "")
 		wantReason(t, err, auth.ReasonRevoked)
 		_, err = m.Refresh(ctx, second.RefreshToken, "")
 		wantReason(t, err, auth.ReasonRevoked)
