@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 
 	"go.uber.org/fx"
@@ -65,7 +66,62 @@ const (
 	registrarGroup   = `group:"portico.registrars"`
 	interceptorGroup = `group:"portico.interceptors"`
 	optionGroup      = `group:"portico.options"`
+	filterGroup      = `group:"portico.filters"`
 )
+
+// Filter is net/http middleware around the whole Dispatcher, the servlet
+// Filter of Spring Boot: it sees every request, including those the
+// dispatcher answers with 404, 405 or a firewall rejection, which no
+// interceptor ever sees.
+type Filter struct {
+	// Name identifies the filter in start-up errors and logs.
+	Name string
+	// Order places the filter: lower is outer and runs first. Filters
+	// with equal Order keep the order fx provided them in.
+	Order int
+	// Wrap returns next wrapped in the filter.
+	Wrap func(next http.Handler) http.Handler
+}
+
+// Orders of the filters Portico ships, outermost first, with room between
+// them for an application's own. Request ids come first so every later
+// filter can log and trace them; CORS comes last so a preflight is
+// answered without running the dispatcher but is still logged and
+// measured.
+const (
+	OrderRequestID = 100
+	OrderTracing   = 200
+	OrderAccessLog = 300
+	OrderMetrics   = 400
+	OrderCORS      = 500
+)
+
+// AsFilter annotates a constructor returning a Filter so portico.Module
+// wraps the dispatcher in it:
+//
+//	fx.Provide(portico.AsFilter(func() portico.Filter {
+//		return portico.Filter{Name: "timing", Order: 250, Wrap: timing}
+//	}))
+func AsFilter(constructor any) any {
+	return fx.Annotate(constructor, fx.ResultTags(filterGroup))
+}
+
+// wrap applies the group's filters, sorted by Order, around h; Config's
+// plain Filters sit inside them, closest to the dispatcher.
+func wrap(h http.Handler, group []Filter, plain []func(http.Handler) http.Handler) (http.Handler, error) {
+	for i := len(plain) - 1; i >= 0; i-- {
+		h = plain[i](h)
+	}
+	fs := slices.Clone(group)
+	slices.SortStableFunc(fs, func(a, b Filter) int { return a.Order - b.Order })
+	for i := len(fs) - 1; i >= 0; i-- {
+		if fs[i].Wrap == nil {
+			return nil, fmt.Errorf("portico: filter %q (order %d) has no Wrap function", fs[i].Name, fs[i].Order)
+		}
+		h = fs[i].Wrap(h)
+	}
+	return h, nil
+}
 
 // AsRegistrar annotates a constructor whose result implements Registrar so
 // portico.Module registers its routes.
@@ -154,12 +210,13 @@ type serverParams struct {
 	Dispatcher *dispatcher.Dispatcher
 	Config     *Config      `optional:"true"`
 	Logger     *slog.Logger `optional:"true"`
+	Filters    []Filter     `group:"portico.filters"`
 }
 
 // NewServer builds the server and hooks it to the lifecycle: it listens on
 // start (so a bad address fails start-up) and shuts down gracefully on
 // stop: in-flight requests finish, bounded by Config.ShutdownTimeout.
-func NewServer(p serverParams) *Server {
+func NewServer(p serverParams) (*Server, error) {
 	cfg := Config{}
 	if p.Config != nil {
 		cfg = *p.Config
@@ -169,9 +226,9 @@ func NewServer(p serverParams) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	var h http.Handler = p.Dispatcher
-	for i := len(cfg.Filters) - 1; i >= 0; i-- {
-		h = cfg.Filters[i](h)
+	h, err := wrap(p.Dispatcher, p.Filters, cfg.Filters)
+	if err != nil {
+		return nil, err
 	}
 	s := &Server{
 		HTTP: &http.Server{
@@ -184,7 +241,7 @@ func NewServer(p serverParams) *Server {
 		cfg: cfg, log: log, done: make(chan struct{}),
 	}
 	p.Lifecycle.Append(fx.Hook{OnStart: s.start, OnStop: s.stop})
-	return s
+	return s, nil
 }
 
 func (s *Server) start(ctx context.Context) error {
