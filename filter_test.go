@@ -31,7 +31,7 @@ func TestFiltersRunByOrder(t *testing.T) {
 		fx.Provide(
 			portico.AsFilter(func() portico.Filter { return portico.Filter{Name: "late", Order: 300, Wrap: mark("late")} }),
 			portico.AsFilter(func() portico.Filter { return portico.Filter{Name: "early", Order: 100, Wrap: mark("early")} }),
-			portico.AsFilter(func() portico.Filter { return portico.Filter{Name: "tie", Order: 300, Wrap: mark("tie")} }),
+			portico.AsFilter(func() portico.Filter { return portico.Filter{Name: "a-tie", Order: 300, Wrap: mark("a-tie")} }),
 			portico.AsRegistrar(func() portico.Registrar {
 				return portico.RegistrarFunc(func(d *dispatcher.Dispatcher) error {
 					return d.GET("/x", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "x") }))
@@ -51,7 +51,7 @@ func TestFiltersRunByOrder(t *testing.T) {
 		}
 		resp.Body.Close()
 		got := strings.Join(resp.Header.Values("X-Order"), ",")
-		if want := "early,late,tie,plain"; got != want {
+		if want := "early,a-tie,late,plain"; got != want {
 			t.Errorf("%s: filters ran as %q, want %q", path, got, want)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"go.uber.org/fx"
@@ -77,7 +78,8 @@ type Filter struct {
 	// Name identifies the filter in start-up errors and logs.
 	Name string
 	// Order places the filter: lower is outer and runs first. Filters
-	// with equal Order keep the order fx provided them in.
+	// with equal Order run by Name, since fx gives a value group in no
+	// fixed order.
 	Order int
 	// Wrap returns next wrapped in the filter.
 	Wrap func(next http.Handler) http.Handler
@@ -113,7 +115,12 @@ func wrap(h http.Handler, group []Filter, plain []func(http.Handler) http.Handle
 		h = plain[i](h)
 	}
 	fs := slices.Clone(group)
-	slices.SortStableFunc(fs, func(a, b Filter) int { return a.Order - b.Order })
+	slices.SortFunc(fs, func(a, b Filter) int {
+		if a.Order != b.Order {
+			return a.Order - b.Order
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
 	for i := len(fs) - 1; i >= 0; i-- {
 		if fs[i].Wrap == nil {
 			return nil, fmt.Errorf("portico: filter %q (order %d) has no Wrap function", fs[i].Name, fs[i].Order)
