@@ -1,6 +1,7 @@
 package portico
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"go.uber.org/fx"
@@ -77,7 +79,8 @@ type Filter struct {
 	// Name identifies the filter in start-up errors and logs.
 	Name string
 	// Order places the filter: lower is outer and runs first. Filters
-	// with equal Order keep the order fx provided them in.
+	// with equal Order run in Name order: fx hands a value group over in
+	// no fixed order.
 	Order int
 	// Wrap returns next wrapped in the filter.
 	Wrap func(next http.Handler) http.Handler
@@ -113,7 +116,9 @@ func wrap(h http.Handler, group []Filter, plain []func(http.Handler) http.Handle
 		h = plain[i](h)
 	}
 	fs := slices.Clone(group)
-	slices.SortStableFunc(fs, func(a, b Filter) int { return a.Order - b.Order })
+	slices.SortStableFunc(fs, func(a, b Filter) int {
+		return cmp.Or(cmp.Compare(a.Order, b.Order), strings.Compare(a.Name, b.Name))
+	})
 	for i := len(fs) - 1; i >= 0; i-- {
 		if fs[i].Wrap == nil {
 			return nil, fmt.Errorf("portico: filter %q (order %d) has no Wrap function", fs[i].Name, fs[i].Order)
