@@ -35,6 +35,13 @@ func TestNestedModules(t *testing.T) {
 	}
 	inWork := workspaceModules(t, root)
 	recordInputs(t, root)
+	// Each child gets this process's remaining time, in whole minutes so
+	// that the child's arguments, part of its own test cache key, stay the
+	// same from run to run.
+	var timeout []string
+	if d, ok := t.Deadline(); ok {
+		timeout = []string{"-timeout", max(time.Until(d).Truncate(time.Minute), time.Minute).String()}
+	}
 	for _, rel := range mods {
 		t.Run(rel, func(t *testing.T) {
 			env := os.Environ()
@@ -42,12 +49,7 @@ func TestNestedModules(t *testing.T) {
 				t.Errorf("module %s is missing from go.work: add it with `go work use ./%s`", rel, rel)
 				env = append(env, "GOWORK=off")
 			}
-			args := []string{"test"}
-			if d, ok := t.Deadline(); ok {
-				// Leave this process time to report a child's timeout.
-				args = append(args, "-timeout", time.Until(d).Truncate(time.Second).String())
-			}
-			args = append(args, "./...")
+			args := append(append([]string{"test"}, timeout...), "./...")
 			goTool(t, filepath.Join(root, filepath.FromSlash(rel)), env, args...)
 		})
 	}
