@@ -149,7 +149,7 @@ func newApp(t *testing.T, extra ...fx.Option) *app {
 			d.GET("/book/list", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "list") }),
 			d.GET("/book/{id}", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "book "+r.PathValue("id")) }),
 			d.PUT("/book/{id}", handler.Typed(func(ctx context.Context, in bookIn) (book, error) {
-				return book{ID: in.ID, Title: in.Title}, nil
+				return book(in), nil
 			})),
 		)
 	})

@@ -1,6 +1,7 @@
 package portico
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -78,8 +79,8 @@ type Filter struct {
 	// Name identifies the filter in start-up errors and logs.
 	Name string
 	// Order places the filter: lower is outer and runs first. Filters
-	// with equal Order run by Name, since fx gives a value group in no
-	// fixed order.
+	// with equal Order run in Name order: fx hands a value group over in
+	// no fixed order.
 	Order int
 	// Wrap returns next wrapped in the filter.
 	Wrap func(next http.Handler) http.Handler
@@ -115,11 +116,8 @@ func wrap(h http.Handler, group []Filter, plain []func(http.Handler) http.Handle
 		h = plain[i](h)
 	}
 	fs := slices.Clone(group)
-	slices.SortFunc(fs, func(a, b Filter) int {
-		if a.Order != b.Order {
-			return a.Order - b.Order
-		}
-		return strings.Compare(a.Name, b.Name)
+	slices.SortStableFunc(fs, func(a, b Filter) int {
+		return cmp.Or(cmp.Compare(a.Order, b.Order), strings.Compare(a.Name, b.Name))
 	})
 	for i := len(fs) - 1; i >= 0; i-- {
 		if fs[i].Wrap == nil {

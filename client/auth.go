@@ -234,5 +234,5 @@ func (a *BearerAuth) renewed(resp *http.Response, sent string) {
 		return
 	}
 	cur.Access = v
-	a.store().SetTokens(cur)
+	_ = a.store().SetTokens(cur) // ignored on purpose, as said above
 }

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 )
@@ -133,7 +134,7 @@ func (t *appTransport) send(req *http.Request) (*http.Response, error) {
 		// Client.Do closes the body of a response it returns with an error.
 		// The outer client wraps errors in *url.Error too; unwrapping here
 		// avoids printing the method and URL twice.
-		if ue, ok := err.(*url.Error); ok {
+		if ue := (*url.Error)(nil); errors.As(err, &ue) {
 			return nil, ue.Err
 		}
 		return nil, err

@@ -18,7 +18,7 @@ func drainAndClose(body io.ReadCloser) {
 	if body == nil {
 		return
 	}
-	io.CopyN(io.Discard, body, maxDrain)
+	_, _ = io.CopyN(io.Discard, body, maxDrain)
 	body.Close()
 }
 

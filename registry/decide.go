@@ -15,12 +15,12 @@ var ErrInvalidTemplate = errors.New("invalid route template")
 type Decision uint8
 
 const (
-	// MatchesSome: the pattern matches some of the route's paths, or the
+	// MatchesSome means the pattern matches some of the route's paths, or the
 	// registry could not prove ALL or NONE; it is checked per request.
 	MatchesSome Decision = iota
-	// MatchesAll: the pattern matches every path the route can serve.
+	// MatchesAll means the pattern matches every path the route can serve.
 	MatchesAll
-	// MatchesNone: the pattern matches no path the route can serve.
+	// MatchesNone means the pattern matches no path the route can serve.
 	MatchesNone
 )
 

@@ -57,7 +57,7 @@ var (
 		func(s string) string { return "/%20/" + s },
 		func(s string) string { return "/" + percentAll(s) },
 		func(s string) string { return "/" + percentFirst(s) },
-		func(s string) string { return "/" + strings.Replace(percentAll(s), "%", "%25", -1) },
+		func(s string) string { return "/" + strings.ReplaceAll(percentAll(s), "%", "%25") },
 		func(s string) string { return "http://evil.example/" + s },
 		func(s string) string { return "http://127.0.0.1/" + s },
 		func(s string) string { return "/static/../" + s },

@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -48,32 +47,7 @@ func Addrs(t testing.TB) []string {
 		return []string{Server(t).Addr()}
 	}
 	t.Logf("redistest: no redis-server on PATH and %s unset; using miniredis, which only approximates Redis", AddrEnv)
-	m := miniredis.RunT(t)
-	tick(t, m)
-	return []string{m.Addr()}
-}
-
-// tick makes miniredis expire keys in real time: on its own it only counts
-// TTLs down when told to with FastForward.
-func tick(t testing.TB, m *miniredis.Miniredis) {
-	stop, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		const step = 10 * time.Millisecond
-		tk := time.NewTicker(step)
-		defer tk.Stop()
-		last := time.Now()
-		for {
-			select {
-			case <-stop:
-				return
-			case now := <-tk.C:
-				m.FastForward(now.Sub(last))
-				last = now
-			}
-		}
-	}()
-	t.Cleanup(func() { close(stop); <-done })
+	return []string{Miniredis(t)}
 }
 
 // Connect returns a new client for addrs, closed at cleanup. Like any

@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/portico-go/portico/internal/redistest"
 	"github.com/redis/go-redis/v9"
@@ -69,5 +70,33 @@ func TestCluster(t *testing.T) {
 	}
 	if got, err := c.Get(ctx, key).Result(); err != nil || got != "v" {
 		t.Fatalf("GET = %q, %v; want v", got, err)
+	}
+}
+
+// TestMiniredis runs the last-resort fallback on purpose: a key set with a
+// TTL must expire in real time, as it would on a real server.
+func TestMiniredis(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the miniredisd module; skipped under -short")
+	}
+	c := redistest.Connect(t, []string{redistest.Miniredis(t)})
+	ctx := context.Background()
+	key := redistest.Prefix(t) + "k"
+	if err := c.Set(ctx, key, "v", 200*time.Millisecond).Err(); err != nil {
+		t.Fatalf("SET: %v", err)
+	}
+	if got, err := c.Get(ctx, key).Result(); err != nil || got != "v" {
+		t.Fatalf("GET = %q, %v; want v", got, err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		err := c.Get(ctx, key).Err()
+		if errors.Is(err, redis.Nil) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("key still there 5s after its 200ms TTL (GET err %v)", err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -100,13 +100,13 @@ func checkGone(err error, reason session.Reason) error {
 	}
 	if reason == "" {
 		if !errors.Is(err, session.ErrExpired) {
-			return fmt.Errorf("got %v, want ErrExpired", err)
+			return fmt.Errorf("got %v, want ErrExpired", err) //nolint:errorlint // reported, not wrapped; err may be nil
 		}
 		return nil
 	}
 	var re *session.RevokedError
 	if !errors.As(err, &re) || !errors.Is(err, session.ErrRevoked) {
-		return fmt.Errorf("got %v, want a RevokedError(%s)", err, reason)
+		return fmt.Errorf("got %v, want a RevokedError(%s)", err, reason) //nolint:errorlint // reported, not wrapped; err may be nil
 	}
 	if re.Reason != reason {
 		return fmt.Errorf("reason %q, want %q", re.Reason, reason)
