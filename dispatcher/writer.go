@@ -22,6 +22,9 @@ type responseWriter struct {
 	res           handler.Result
 	matched       *entry
 	buf           *bytes.Buffer
+	// scopes hands out request scopes without an allocation per request;
+	// reset leaves it alone, since a scope is never handed out twice.
+	scopes handler.Scopes
 }
 
 var _ handler.ResponseWriter = (*responseWriter)(nil)
