@@ -55,14 +55,18 @@ func TestRouteOfOnEveryHandlerKind(t *testing.T) {
 		{"function, WithRequestScope", handler.Function(func(r handler.Request) (*handler.Response, error) {
 			return &handler.Response{Body: routeOf(r.Context())}, nil
 		}), []dispatcher.RouteOption{dispatcher.WithRequestScope()}, "/k/{id} id=7"},
-		{"params, WithRequestScope", func(w http.ResponseWriter, r *http.Request, _ handler.Params) { io.WriteString(w, routeOf(r.Context())) },
+		{"params, WithRequestScope", func(w http.ResponseWriter, r *http.Request, _ handler.Params) {
+			io.WriteString(w, routeOf(r.Context()))
+		},
 			[]dispatcher.RouteOption{dispatcher.WithRequestScope()}, "/k/{id} id=7"},
 		// The documented exception: these kinds get their variables as
 		// arguments and pay for a scope only when something asks for it.
 		{"function, no scope", handler.Function(func(r handler.Request) (*handler.Response, error) {
 			return &handler.Response{Body: routeOf(r.Context())}, nil
 		}), nil, "none"},
-		{"params, no scope", func(w http.ResponseWriter, r *http.Request, _ handler.Params) { io.WriteString(w, routeOf(r.Context())) }, nil, "none"},
+		{"params, no scope", func(w http.ResponseWriter, r *http.Request, _ handler.Params) {
+			io.WriteString(w, routeOf(r.Context()))
+		}, nil, "none"},
 	}
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
