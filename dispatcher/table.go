@@ -77,12 +77,6 @@ type table struct {
 	static map[string]*entry
 }
 
-// probe is how a tree lookup names its entry without allocating: each
-// tree handle stores its entry into the writer it is called with.
-type probe interface {
-	found(*entry)
-}
-
 func newTable(entries []*entry) (*table, error) {
 	t := &table{static: map[string]*entry{}}
 	sorted := slices.Clone(entries)
@@ -314,8 +308,11 @@ func insert(r *httprouter.Router, e *entry) (ok bool) {
 			ok = false
 		}
 	}()
+	// A tree lookup names its entry without allocating: the handle
+	// stores it into the writer the lookup calls it with. The assertion
+	// is to the concrete type, one pointer compare.
 	r.Handle(http.MethodGet, e.tmpl.router, func(w http.ResponseWriter, _ *http.Request, _ httprouter.Params) {
-		w.(probe).found(e)
+		w.(*responseWriter).matched = e
 	})
 	return true
 }

@@ -51,8 +51,6 @@ func (rw *responseWriter) buffer() *bytes.Buffer {
 	return rw.buf
 }
 
-func (rw *responseWriter) found(e *entry) { rw.matched = e }
-
 // Header returns the header map that will be sent.
 func (rw *responseWriter) Header() http.Header { return rw.w.Header() }
 
