@@ -27,6 +27,16 @@ type Checker interface {
 	Check(h any) error
 }
 
+// StateDecider is implemented by adapters that can tell, per handler,
+// whether the handler may reach request-scoped values (handler.RouteOf,
+// handler.PathParams, a handler.Key) through its request's context. The
+// dispatcher asks once per route, at Build; an adapter that does not
+// implement it is assumed to need the scope. A handler that implements
+// handler.StateUser overrides its adapter's answer.
+type StateDecider interface {
+	UsesRequestState(h any) bool
+}
+
 // Defaults returns the built-in adapters in the order the dispatcher tries
 // them: functional handlers, typed handlers (bound with b), controllers,
 // and net/http handlers.
@@ -50,6 +60,17 @@ func (HTTP) Supports(h any) bool {
 		return true
 	}
 	return false
+}
+
+// UsesRequestState reports false only for httprouter-shaped handlers,
+// which receive their path variables as an argument; net/http handlers
+// reach the route and values through r.Context().
+func (HTTP) UsesRequestState(h any) bool {
+	switch h.(type) {
+	case func(http.ResponseWriter, *http.Request, handler.Params), httprouter.Handle:
+		return false
+	}
+	return true
 }
 
 // Handle serves the request with h.
@@ -90,6 +111,10 @@ func (Controllers) Supports(h any) bool {
 	return false
 }
 
+// UsesRequestState reports true: a controller sees only the request, so
+// r.Context() is its way to the route and the values.
+func (Controllers) UsesRequestState(any) bool { return true }
+
 // Handle calls the controller and keeps its ModelAndView for rendering.
 func (Controllers) Handle(w http.ResponseWriter, r *http.Request, h any, ps handler.Params, res *handler.Result) error {
 	setPathValues(r, ps)
@@ -128,6 +153,11 @@ func (Functional) Supports(h any) bool {
 	}
 	return false
 }
+
+// UsesRequestState reports false: a handler.Function receives its path
+// variables in handler.Request, so its route needs a request scope only
+// when an interceptor on it uses one (or the route asks for it).
+func (Functional) UsesRequestState(any) bool { return false }
 
 // Handle calls the function and keeps its response for writing.
 func (Functional) Handle(w http.ResponseWriter, r *http.Request, h any, ps handler.Params, res *handler.Result) error {
@@ -177,6 +207,10 @@ func (t Typed) Check(h any) error {
 	}
 	return c.Check(typed.InputType())
 }
+
+// UsesRequestState reports true: a typed handler's ctx is where it finds
+// the route and the values interceptors set.
+func (Typed) UsesRequestState(any) bool { return true }
 
 // Handle binds, calls and keeps the output.
 func (t Typed) Handle(w http.ResponseWriter, r *http.Request, h any, ps handler.Params, res *handler.Result) error {

@@ -37,6 +37,11 @@ type route struct {
 	// shape with other variable names first.
 	rename func(httprouter.Params) httprouter.Params
 	where  string
+	// scoped is decided at Build: the route's requests carry a request
+	// scope (handler.RouteOf, PathParams, keys) because its handler or
+	// one of its interceptors may use it, or the route asked for it.
+	scoped      bool
+	forceScoped bool
 }
 
 // Dispatcher is Portico's DispatcherServlet. Register routes, then serve;
@@ -146,6 +151,12 @@ func WithMeta(meta ...any) RouteOption {
 
 // WithName overrides the handler name shown in logs and Routes.
 func WithName(name string) RouteOption { return func(rt *route) { rt.info.Name = name } }
+
+// WithRequestScope gives the route's requests a request scope even when
+// neither its handler kind nor its interceptors need one, for a
+// handler.Function or an httprouter-shaped handler that calls
+// handler.RouteOf or reads a handler.Key.
+func WithRequestScope() RouteOption { return func(rt *route) { rt.forceScoped = true } }
 
 // WithExceptionResolver adds route-scoped resolvers (@ExceptionHandler),
 // consulted before the global ones.
@@ -289,6 +300,7 @@ func (d *Dispatcher) Build() error {
 			}
 			rt.chain = append(rt.chain, l)
 		}
+		rt.scoped = rt.needsScope()
 		refs = append(refs, registry.RouteRef{Method: rt.info.Method, Template: rt.info.Path})
 	}
 	if len(errs) > 0 {
@@ -303,6 +315,28 @@ func (d *Dispatcher) Build() error {
 	}
 	d.table.Store(t)
 	return nil
+}
+
+// needsScope decides whether rt's requests carry a request scope. Anything
+// that does not say otherwise (through handler.StateUser or
+// adapter.StateDecider) is assumed to use it, so a value set by an
+// interceptor written before these declarations is never lost.
+func (rt *route) needsScope() bool {
+	if rt.forceScoped {
+		return true
+	}
+	for _, l := range rt.chain {
+		if su, ok := l.Interceptor.(handler.StateUser); !ok || su.UsesRequestState() {
+			return true
+		}
+	}
+	if su, ok := rt.info.Handler.(handler.StateUser); ok {
+		return su.UsesRequestState()
+	}
+	if sd, ok := rt.adapter.(adapter.StateDecider); ok {
+		return sd.UsesRequestState(rt.info.Handler)
+	}
+	return true
 }
 
 func renamer(names []string) func(httprouter.Params) httprouter.Params {

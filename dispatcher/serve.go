@@ -77,12 +77,15 @@ func (d *Dispatcher) redirectSlash(w http.ResponseWriter, r *http.Request, path 
 
 // invoke runs one route's chain and handler for a request.
 func (d *Dispatcher) invoke(rw *responseWriter, r *http.Request, rt *route, ps httprouter.Params) {
-	if len(rt.chain) > 0 {
-		// One context per request, never one per interceptor: later
-		// interceptors and the handler read values PreHandle attached.
-		r = r.WithContext(handler.NewContext(r.Context(), &rt.info, ps))
-	}
+	// Set on the request ServeHTTP received, before any copy, so a filter
+	// wrapping the dispatcher reads it once ServeHTTP returns, as with
+	// net/http's ServeMux.
 	r.Pattern = rt.info.Path
+	if rt.scoped {
+		// One context per request, never one per interceptor or value:
+		// later interceptors and the handler read what PreHandle set.
+		r = r.WithContext(rw.scopes.NewContext(r.Context(), &rt.info, ps))
+	}
 	path := r.URL.Path
 	res := &rw.res
 	var prog interceptor.Progress

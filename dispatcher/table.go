@@ -77,12 +77,6 @@ type table struct {
 	static map[string]*entry
 }
 
-// probe is how a tree lookup names its entry without allocating: each
-// tree handle stores its entry into the writer it is called with.
-type probe interface {
-	found(*entry)
-}
-
 func newTable(entries []*entry) (*table, error) {
 	t := &table{static: map[string]*entry{}}
 	sorted := slices.Clone(entries)
@@ -92,14 +86,30 @@ func newTable(entries []*entry) (*table, error) {
 	// The most specific templates go in first, so the first tree holds
 	// the static routes and what most requests hit.
 	sort.SliceStable(sorted, func(i, j int) bool { return moreSpecific(sorted[i].tmpl, sorted[j].tmpl) })
+	// shapes[i] mirrors trees[i] segment by segment, so a template
+	// httprouter would refuse is recognised without touching the tree:
+	// start-up stays linear in the number of routes.
+	var shapes []*shapeNode
 	for _, e := range sorted {
 		placed := false
 		for i := range t.trees {
-			if r, ok := buildTree(append(slices.Clone(t.treeEntries[i]), e)); ok {
-				t.trees[i], t.treeEntries[i] = r, append(t.treeEntries[i], e)
+			if !shapes[i].accepts(e.tmpl) {
+				continue
+			}
+			if insert(t.trees[i], e) {
+				shapes[i].add(e.tmpl)
+				t.treeEntries[i] = append(t.treeEntries[i], e)
 				placed = true
 				break
 			}
+			// httprouter refused what the mirror accepted; the refused
+			// insert may have left nodes behind, so the tree is rebuilt
+			// from what it held. This is the rare path, not the loop.
+			r, ok := buildTree(t.treeEntries[i])
+			if !ok {
+				return nil, fmt.Errorf("route %s: routing tree %d cannot be rebuilt", e.tmpl.spring, i)
+			}
+			t.trees[i] = r
 		}
 		switch {
 		case placed:
@@ -110,56 +120,211 @@ func newTable(entries []*entry) (*table, error) {
 			if !ok {
 				return nil, fmt.Errorf("route %s cannot be stored in a routing tree", e.tmpl.spring)
 			}
+			sh := &shapeNode{}
+			sh.add(e.tmpl)
 			t.trees = append(t.trees, r)
 			t.treeEntries = append(t.treeEntries, []*entry{e})
+			shapes = append(shapes, sh)
 		}
 	}
-	for i, es := range t.treeEntries {
-		for _, e := range es {
-			e.final = true
-			for _, later := range t.treeEntries[i+1:] {
-				for _, f := range later {
-					if moreSpecific(f.tmpl, e.tmpl) && overlap(e.tmpl, f.tmpl) {
-						e.final = false
-					}
-				}
-			}
+	// An entry is final when no entry of a later tree overlaps it and is
+	// more specific. Trees are walked from the last, each checked against
+	// an index of the ones after it.
+	later := &overlapNode{}
+	for i := len(t.treeEntries) - 1; i >= 0; i-- {
+		for _, e := range t.treeEntries[i] {
+			e.final = !later.anyMoreSpecific(e.tmpl, segments(e.tmpl), 0)
+		}
+		for _, e := range t.treeEntries[i] {
+			later.add(e, segments(e.tmpl))
 		}
 	}
 	return t, nil
 }
 
-// overlap reports whether some path could match both templates. It may
-// answer true when unsure, which only costs a lookup in a later tree.
-func overlap(a, b *template) bool {
-	as, bs := strings.Split(a.spring, "/"), strings.Split(b.spring, "/")
-	for i := 0; i < len(as) && i < len(bs); i++ {
-		x, y := as[i], bs[i]
-		if strings.HasPrefix(x, "{*") || strings.HasPrefix(y, "{*") {
-			return true
-		}
-		if !strings.HasPrefix(x, "{") && !strings.HasPrefix(y, "{") && x != y {
+// segments splits a template into its segments, variables written {} and
+// catch-alls {*}: "/book/{id}" is ["book", "{}"].
+func segments(t *template) []string {
+	return strings.Split(t.shape[1:], "/")
+}
+
+// shapeNode mirrors one httprouter tree, one node per segment, to predict
+// the conflicts httprouter panics on: at one position a variable cannot
+// sit next to literal segments or another variable's name, and a
+// catch-all cannot share its position with anything. It may refuse what
+// httprouter would take, which only moves a template to a later tree.
+type shapeNode struct {
+	static    map[string]*shapeNode
+	param     *shapeNode
+	paramName string
+	catch     bool
+}
+
+func (n *shapeNode) accepts(t *template) bool {
+	segs := strings.Split(t.router[1:], "/")
+	for i, seg := range segs {
+		if n.catch {
 			return false
 		}
+		switch {
+		case strings.HasPrefix(seg, "*"):
+			// httprouter also refuses a catch-all under a segment root
+			// that has a handle ("/src/" with "/src/*path").
+			return len(n.static) == 0 && n.param == nil
+		case strings.HasPrefix(seg, ":"):
+			if n.param != nil {
+				if n.paramName != seg {
+					return false
+				}
+				n = n.param
+				continue
+			}
+			// The empty last segment of "/book/" is the node's own
+			// handle, which a variable child may share.
+			for s := range n.static {
+				if s != "" {
+					return false
+				}
+			}
+			return true
+		default:
+			if n.param != nil && (seg != "" || i != len(segs)-1) {
+				return false
+			}
+			next := n.static[seg]
+			if next == nil {
+				return true
+			}
+			n = next
+		}
 	}
-	return len(as) == len(bs)
+	return true
+}
+
+func (n *shapeNode) add(t *template) {
+	for _, seg := range strings.Split(t.router[1:], "/") {
+		switch {
+		case strings.HasPrefix(seg, "*"):
+			n.catch = true
+			return
+		case strings.HasPrefix(seg, ":"):
+			if n.param == nil {
+				n.param, n.paramName = &shapeNode{}, seg
+			}
+			n = n.param
+		default:
+			if n.static == nil {
+				n.static = map[string]*shapeNode{}
+			}
+			next := n.static[seg]
+			if next == nil {
+				next = &shapeNode{}
+				n.static[seg] = next
+			}
+			n = next
+		}
+	}
+}
+
+// overlapNode indexes templates by segment to answer, for one template,
+// whether a template some path could match too is more specific. It may
+// answer true when unsure, which only costs a lookup in a later tree.
+type overlapNode struct {
+	static map[string]*overlapNode
+	param  *overlapNode
+	ends   []*entry // templates ending here
+	catch  []*entry // templates whose catch-all starts here
+	below  []*entry // every template longer than this node's depth
+}
+
+func (n *overlapNode) add(e *entry, segs []string) {
+	for _, seg := range segs {
+		n.below = append(n.below, e)
+		switch seg {
+		case "{*}":
+			n.catch = append(n.catch, e)
+			return
+		case "{}":
+			if n.param == nil {
+				n.param = &overlapNode{}
+			}
+			n = n.param
+		default:
+			if n.static == nil {
+				n.static = map[string]*overlapNode{}
+			}
+			next := n.static[seg]
+			if next == nil {
+				next = &overlapNode{}
+				n.static[seg] = next
+			}
+			n = next
+		}
+	}
+	n.ends = append(n.ends, e)
+}
+
+func (n *overlapNode) anyMoreSpecific(t *template, segs []string, i int) bool {
+	if n == nil {
+		return false
+	}
+	if i == len(segs) {
+		return anyMoreSpecific(n.ends, t)
+	}
+	if anyMoreSpecific(n.catch, t) {
+		return true
+	}
+	switch seg := segs[i]; seg {
+	case "{*}":
+		return anyMoreSpecific(n.below, t)
+	case "{}":
+		for _, next := range n.static {
+			if next.anyMoreSpecific(t, segs, i+1) {
+				return true
+			}
+		}
+	default:
+		if n.static[seg].anyMoreSpecific(t, segs, i+1) {
+			return true
+		}
+	}
+	return n.param.anyMoreSpecific(t, segs, i+1)
+}
+
+func anyMoreSpecific(es []*entry, t *template) bool {
+	for _, f := range es {
+		if moreSpecific(f.tmpl, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// insert adds e to r, reporting false instead of the panic httprouter
+// raises for a conflicting template.
+func insert(r *httprouter.Router, e *entry) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	// A tree lookup names its entry without allocating: the handle
+	// stores it into the writer the lookup calls it with. The assertion
+	// is to the concrete type, one pointer compare.
+	r.Handle(http.MethodGet, e.tmpl.router, func(w http.ResponseWriter, _ *http.Request, _ httprouter.Params) {
+		w.(*responseWriter).matched = e
+	})
+	return true
 }
 
 // buildTree builds a fresh tree from entries, reporting false instead of
-// the panic httprouter raises for conflicting templates. Rebuilding from
-// scratch keeps a failed insert from leaving a half-changed tree behind.
-func buildTree(entries []*entry) (r *httprouter.Router, ok bool) {
-	defer func() {
-		if recover() != nil {
-			r, ok = nil, false
-		}
-	}()
-	r = httprouter.New()
+// the panic httprouter raises for conflicting templates.
+func buildTree(entries []*entry) (*httprouter.Router, bool) {
+	r := httprouter.New()
 	for _, e := range entries {
-		e := e
-		r.Handle(http.MethodGet, e.tmpl.router, func(w http.ResponseWriter, _ *http.Request, _ httprouter.Params) {
-			w.(probe).found(e)
-		})
+		if !insert(r, e) {
+			return nil, false
+		}
 	}
 	return r, true
 }

@@ -22,6 +22,9 @@ type responseWriter struct {
 	res           handler.Result
 	matched       *entry
 	buf           *bytes.Buffer
+	// scopes hands out request scopes without an allocation per request;
+	// reset leaves it alone, since a scope is never handed out twice.
+	scopes handler.Scopes
 }
 
 var _ handler.ResponseWriter = (*responseWriter)(nil)
@@ -47,8 +50,6 @@ func (rw *responseWriter) buffer() *bytes.Buffer {
 	rw.buf.Reset()
 	return rw.buf
 }
-
-func (rw *responseWriter) found(e *entry) { rw.matched = e }
 
 // Header returns the header map that will be sent.
 func (rw *responseWriter) Header() http.Header { return rw.w.Header() }

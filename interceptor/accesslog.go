@@ -30,6 +30,10 @@ func (a *AccessLog) now() time.Time {
 	return time.Now()
 }
 
+// UsesRequestState reports true: the start time travels in the request
+// scope from PreHandle to AfterCompletion.
+func (a *AccessLog) UsesRequestState() bool { return true }
+
 // PreHandle records the start time.
 func (a *AccessLog) PreHandle(_ http.ResponseWriter, r *http.Request, _ *handler.Route) (bool, error) {
 	accessStart.Set(r, a.now())

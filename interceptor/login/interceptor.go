@@ -150,6 +150,11 @@ func (c *compiledRule) applies(r *http.Request) bool {
 	return len(c.match) == 0
 }
 
+// UsesRequestState reports true: PreHandle stores the user for
+// CurrentUser, so every route this interceptor guards carries a request
+// scope.
+func (i *Interceptor) UsesRequestState() bool { return true }
+
 // PreHandle authenticates the request and runs the authorization checks.
 func (i *Interceptor) PreHandle(w http.ResponseWriter, r *http.Request, rt *handler.Route) (bool, error) {
 	if _, ok := handler.MetaOf[ignore](rt); ok {

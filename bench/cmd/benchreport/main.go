@@ -173,6 +173,16 @@ func main() {
 	}
 	r := ch(3, "portico", "ns/op") / ch(3, "gin", "ns/op")
 	rows = append(rows, row{"3 interceptors on a parameter route vs gin with 3 middlewares", ratio(r), "≤ 1.30×", check(r, le(1.3))})
+	r = ch(3, "portico", "ns/op") / ch(3, "echo", "ns/op")
+	rows = append(rows, row{"3 interceptors on a parameter route vs echo with 3 middlewares", ratio(r), "≤ 1.00×", check(r, le(1))})
+	r = ch(3, "portico-scoped", "ns/op") / ch(3, "echo", "ns/op")
+	rows = append(rows, row{"3 interceptors with a request scope (portico-scoped) vs echo with 3 middlewares", ratio(r), "(reference)", nil})
+	a3, a0 := ch(3, "portico", "allocs/op"), ch(0, "portico", "allocs/op")
+	rows = append(rows, row{"allocs, 3 stateless interceptors vs none (= httprouter's Params)",
+		fmt.Sprintf("%.0f vs %.0f", a3, a0), "equal", check(a3-a0, le(0))})
+	as := ch(3, "portico-scoped", "allocs/op")
+	rows = append(rows, row{"allocs, 3 interceptors with a request scope vs none",
+		fmt.Sprintf("%.0f vs %.0f", as, a0), "≤ +1 (the Request copy)", check(as-a0, le(1))})
 	xs := []float64{1, 3, 5, 10}
 	per := func(impl, unit string) float64 {
 		ys := make([]float64, len(xs))
@@ -187,6 +197,12 @@ func main() {
 		"≤ 5 ns", check(ps, le(5))})
 	pa := per("portico", "allocs/op")
 	rows = append(rows, row{"allocations per added interceptor", num(pa, "allocs"), "0", check(math.Abs(pa), le(0.01))})
+
+	// Start-up.
+	b1, b12 := s.med("Build/routes=01200", "ns/op"), s.med("Build/routes=12000", "ns/op")
+	r = b12 / b1
+	rows = append(rows, row{"Build, 12,000 routes vs 1,200", ratio(r), "≤ 15×", check(r, le(15))})
+	rows = append(rows, row{"Build, 12,000 routes", num(b12/1e9, "s"), "< 1 s", check(b12, le(1e9))})
 
 	// 3. Registry.
 	rg := func(n int, impl string) float64 {
