@@ -62,3 +62,25 @@ func TestStatusOfInAfterCompletion(t *testing.T) {
 		t.Errorf("StatusOf(nil) = %d", s)
 	}
 }
+
+func TestRouteFor(t *testing.T) {
+	d := dispatcher.New()
+	d.Interceptors().AddInterceptor(interceptor.Funcs{Name: "audit"}).AddPathPatterns("/book/**")
+	must(t, d.GET("/book/list", text("list")))
+	must(t, d.GET("/book/{id}", text("book")))
+	for _, tt := range []struct{ method, path, want string }{
+		{"GET", "/book/list", "/book/list"},
+		{"GET", "/book/7", "/book/{id}"},
+		{"HEAD", "/book/7", "/book/{id}"},
+		{"POST", "/book/7", ""},
+		{"GET", "/nope", ""},
+	} {
+		ri, ok := d.RouteFor(tt.method, tt.path)
+		if ok != (tt.want != "") || ri.Path != tt.want {
+			t.Errorf("RouteFor(%s %s) = %q %v, want %q", tt.method, tt.path, ri.Path, ok, tt.want)
+		}
+		if ok && (len(ri.Chain) != 1 || ri.Chain[0].Name != "audit") {
+			t.Errorf("RouteFor(%s %s) chain %v", tt.method, tt.path, ri.Chain)
+		}
+	}
+}
