@@ -172,7 +172,9 @@ func TestExpectations(t *testing.T) {
 			func(k *porticotest.Kit) {
 				k.POST("/book").JSON(newBook{Title: "Emma", Pages: 3}).Do().HasHeader("Location", "/book/8").NoHeader("Content-Disposition")
 			},
-			func(k *porticotest.Kit) { k.POST("/book").JSON(newBook{Title: "Emma", Pages: 3}).Do().HasHeader("Location", "/book/9") },
+			func(k *porticotest.Kit) {
+				k.POST("/book").JSON(newBook{Title: "Emma", Pages: 3}).Do().HasHeader("Location", "/book/9")
+			},
 			`header Location = "/book/8", want "/book/9"`},
 		{"no header",
 			func(k *porticotest.Kit) { k.GET("/book/{id}", 7).Do().NoHeader("Location") },
@@ -183,7 +185,9 @@ func TestExpectations(t *testing.T) {
 			func(k *porticotest.Kit) { k.GET("/books.html").Do().ContentType("application/json") },
 			"want application/json"},
 		{"json value",
-			func(k *porticotest.Kit) { k.GET("/book/{id}", 7).Do().JSON("$.data.title", "Dune").JSON("$.data.id", 7) },
+			func(k *porticotest.Kit) {
+				k.GET("/book/{id}", 7).Do().JSON("$.data.title", "Dune").JSON("$.data.id", 7)
+			},
 			func(k *porticotest.Kit) { k.GET("/book/{id}", 7).Do().JSON("$.data.title", "Emma") },
 			`JSON $.data.title = "Dune", want "Emma"`},
 		{"json object",
@@ -227,7 +231,9 @@ func TestExpectations(t *testing.T) {
 			func(k *porticotest.Kit) { k.GET("/api/me").Do().Reason("expired") },
 			`error reason "missing_token", want "expired"`},
 		{"field error",
-			func(k *porticotest.Kit) { k.POST("/book").JSON(`{"pages":0}`).Do().Status(400).FieldError("title", "").FieldError("pages", "") },
+			func(k *porticotest.Kit) {
+				k.POST("/book").JSON(`{"pages":0}`).Do().Status(400).FieldError("title", "").FieldError("pages", "")
+			},
 			func(k *porticotest.Kit) { k.POST("/book").JSON(`{"pages":0}`).Do().FieldError("author", "") },
 			`no field error for "author"`},
 		{"as user",
