@@ -361,18 +361,17 @@ func (d *Dispatcher) resolve(rw *responseWriter, r *http.Request, rt *route, err
 	*res = handler.Result{Status: e.Status, Body: e}
 }
 
-// bodyHeaders describe a response's body. They are cleared before an error
-// is written, as Spring 6.2 does; every other header (security headers
-// from filters, New-Token, Set-Cookie, Cache-Control) stays. The keys are
-// in canonical form (ETag is "Etag"), as http.Header.Set stores them.
-var bodyHeaders = [...]string{
-	"Content-Type", "Content-Disposition", "Content-Length", "Content-Encoding",
-	"Content-Language", "Content-Location", "Content-Range", "Accept-Ranges",
-	"Etag", "Last-Modified",
-}
-
+// clearBodyHeaders removes the headers that describe a response's body
+// before an error is written, as Spring 6.2 does; every other header
+// (security headers from filters, New-Token, Set-Cookie, Cache-Control)
+// stays. The keys are in canonical form (ETag is "Etag"), as
+// http.Header.Set stores them.
 func clearBodyHeaders(h http.Header) {
-	for _, k := range bodyHeaders {
+	for _, k := range [...]string{
+		"Content-Type", "Content-Disposition", "Content-Length", "Content-Encoding",
+		"Content-Language", "Content-Location", "Content-Range", "Accept-Ranges",
+		"Etag", "Last-Modified",
+	} {
 		delete(h, k)
 	}
 }
