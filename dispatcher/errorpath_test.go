@@ -314,3 +314,64 @@ func TestEmptyIsNoContent(t *testing.T) {
 		t.Errorf("Empty: %d %q, want 204 and no body", w.Code, w.Body)
 	}
 }
+
+type discardWriter struct{ h http.Header }
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *discardWriter) WriteHeader(int)             {}
+
+type recordingWriter struct {
+	discardWriter
+	res handler.Result
+}
+
+func (w *recordingWriter) RecordResult(res handler.Result) { w.res = res }
+
+// BenchmarkUnmapped is a 404 with no global resolver (today's path) and
+// with one that declines (every 404 now consults it).
+func BenchmarkUnmapped(b *testing.B) {
+	declines := dispatcher.ResolverFunc(func(*http.Request, *handler.Route, error) *handler.Result { return nil })
+	for _, tt := range []struct {
+		name string
+		opts []dispatcher.Option
+	}{{"resolvers=0", nil}, {"resolvers=1", []dispatcher.Option{dispatcher.WithExceptionResolvers(declines)}}} {
+		b.Run(tt.name, func(b *testing.B) {
+			d := dispatcher.New(tt.opts...)
+			if err := d.GET("/book", text("book")); err != nil {
+				b.Fatal(err)
+			}
+			r := httptest.NewRequest("GET", "/nope", nil)
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				d.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+// BenchmarkViewRender renders a ModelAndView with and without a
+// ResultRecorder behind the writer: the lookup porticotest relies on.
+func BenchmarkViewRender(b *testing.B) {
+	d := dispatcher.New(dispatcher.WithViewResolver(oneView{bodyView{}}))
+	mv := &handler.ModelAndView{View: "page"}
+	if err := d.GET("/page", handler.ControllerFunc(func(http.ResponseWriter, *http.Request) (*handler.ModelAndView, error) {
+		return mv, nil
+	})); err != nil {
+		b.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/page", nil)
+	for _, tt := range []struct {
+		name string
+		w    http.ResponseWriter
+	}{{"plain", &discardWriter{h: http.Header{}}}, {"recorder", &recordingWriter{discardWriter: discardWriter{h: http.Header{}}}}} {
+		b.Run(tt.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				d.ServeHTTP(tt.w, r)
+			}
+		})
+	}
+}

@@ -51,19 +51,29 @@ func (d *Dispatcher) dispatch(rw *responseWriter, r *http.Request, t *table) {
 		rw.WriteHeader(http.StatusNoContent)
 	case m.allow != "":
 		rw.Header().Set("Allow", m.allow)
-		d.unmapped(rw, r, &MethodNotAllowedError{Method: r.Method, Path: path, Allow: strings.Split(m.allow, ", ")},
-			handler.NewError(http.StatusMethodNotAllowed, "method not allowed"))
+		def := handler.NewError(http.StatusMethodNotAllowed, "method not allowed")
+		if len(d.resolvers) == 0 {
+			d.renderError(rw, r, def)
+			return
+		}
+		d.unmapped(rw, r, &MethodNotAllowedError{Method: r.Method, Path: path, Allow: strings.Split(m.allow, ", ")}, def)
 	case m.tsr && d.redirect && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		d.redirectSlash(rw, r, path)
 	default:
-		d.unmapped(rw, r, &NoHandlerFoundError{Method: r.Method, Path: path}, handler.NewError(http.StatusNotFound, "not found"))
+		def := handler.NewError(http.StatusNotFound, "not found")
+		if len(d.resolvers) == 0 {
+			d.renderError(rw, r, def)
+			return
+		}
+		d.unmapped(rw, r, &NoHandlerFoundError{Method: r.Method, Path: path}, def)
 	}
 }
 
 // unmapped answers a request no route serves (404, 405): the global
 // exception resolvers see err first, as Spring's @ControllerAdvice sees
 // NoHandlerFoundException, and def is the answer when none does.
-// Interceptors never run for these requests.
+// Interceptors never run for these requests. Without global resolvers the
+// caller skips it, so err is never built.
 func (d *Dispatcher) unmapped(rw *responseWriter, r *http.Request, err error, def *handler.Error) {
 	res := &rw.res
 	for _, x := range d.resolvers {
