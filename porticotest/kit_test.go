@@ -340,6 +340,19 @@ func TestAsNeedsAuth(t *testing.T) {
 	}
 }
 
+// TestRolesNeedAuthorities: roles the kit cannot grant fail the test
+// instead of silently sending a user without them.
+func TestRolesNeedAuthorities(t *testing.T) {
+	d, opts := bookstore(t)
+	kit := porticotest.New(t, d, opts[0]) // the manager, not the Authorities
+	f := report(t, func(tb testing.TB) {
+		kit.For(tb).GET("/api/admin").As(porticotest.User{ID: "root", Roles: []string{"admin"}}).Do()
+	})
+	if !f.fatal || !strings.Contains(f.msgs[0], "no Authorities") {
+		t.Errorf("roles without Authorities: %v %q", f.fatal, f.msgs)
+	}
+}
+
 // TestConcurrentRequests runs many requests from parallel goroutines
 // (go test -race checks the kit and the Authorities).
 func TestConcurrentRequests(t *testing.T) {
