@@ -137,8 +137,9 @@ func (Controllers) Handle(w http.ResponseWriter, r *http.Request, h any, ps hand
 		res.Committed = true
 		return nil
 	}
+	// The view's status stays on mv, read when it is rendered (after
+	// PostHandle), so there is one place to set it.
 	res.View = mv
-	res.Status = mv.Status
 	return nil
 }
 
@@ -235,7 +236,6 @@ func (t Typed) Handle(w http.ResponseWriter, r *http.Request, h any, ps handler.
 			return nil
 		}
 		res.View = out
-		res.Status = out.Status
 	default:
 		res.Body = out
 	}

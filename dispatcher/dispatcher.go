@@ -1,6 +1,7 @@
 package dispatcher
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -235,6 +236,9 @@ func (d *Dispatcher) register(method, path string, h any, opts []RouteOption, wh
 		}
 	}
 	if rt.adapter == nil {
+		if bareTyped(h) {
+			return fmt.Errorf("handler %s of type %T is a bare function: wrap it as handler.Typed(fn) so its input can be bound", rt.info.Name, h)
+		}
 		return fmt.Errorf("no HandlerAdapter supports handler %s of type %T", rt.info.Name, h)
 	}
 	if c, ok := rt.adapter.(adapter.Checker); ok {
@@ -388,6 +392,15 @@ func isNilPointer(h any) bool {
 		return v.IsNil()
 	}
 	return false
+}
+
+// bareTyped reports whether h has a typed handler's shape,
+// func(context.Context, In) (Out, error), without the handler.Typed
+// wrapper that lets Go's generics bind In without reflection per request.
+func bareTyped(h any) bool {
+	t := reflect.TypeOf(h)
+	return t.Kind() == reflect.Func && t.NumIn() == 2 && t.NumOut() == 2 &&
+		t.In(0) == reflect.TypeFor[context.Context]() && t.Out(1) == reflect.TypeFor[error]()
 }
 
 // handlerName names h for logs: the function's name or the value's type.

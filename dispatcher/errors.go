@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/portico-go/portico/handler"
 )
@@ -12,7 +13,14 @@ import (
 // ExceptionResolver is Spring's HandlerExceptionResolver: it turns an error
 // from an interceptor, a handler or a view into a response, or returns nil
 // to leave it to the next resolver. Return handler.Result{Status: s, Body:
-// someHandlerError} to answer in the framework's error shape.
+// someHandlerError} to answer in the framework's error shape; a Status set
+// on the Result wins over the Error's own (0 keeps the Error's).
+//
+// Global resolvers (WithExceptionResolvers) also see the requests no route
+// maps, as *NoHandlerFoundError and *MethodNotAllowedError, with a nil
+// route; interceptors never run for those. The headers that describe a
+// body (Content-Type, Content-Disposition, ...) are cleared before any
+// resolver runs, so its answer is never labelled as the failed response.
 type ExceptionResolver interface {
 	ResolveException(r *http.Request, rt *handler.Route, err error) *handler.Result
 }
@@ -80,6 +88,40 @@ func asHandlerError(err error, status int) *handler.Error {
 	}
 	return &handler.Error{Status: status, Message: http.StatusText(status), Err: err}
 }
+
+// NoHandlerFoundError is the error a request that no route maps reaches
+// the global exception resolvers with: Spring's NoHandlerFoundException.
+// When no resolver answers it, the client gets 404 "not found".
+type NoHandlerFoundError struct {
+	Method string
+	Path   string
+}
+
+func (e *NoHandlerFoundError) Error() string {
+	return "no handler for " + e.Method + " " + e.Path
+}
+
+// HTTPStatus returns 404.
+func (e *NoHandlerFoundError) HTTPStatus() int { return http.StatusNotFound }
+
+// MethodNotAllowedError is the error a request whose path exists, but not
+// for its method, reaches the global exception resolvers with: Spring's
+// HttpRequestMethodNotSupportedException. The Allow header is already set
+// on the response when a resolver sees it. When no resolver answers it,
+// the client gets 405 "method not allowed".
+type MethodNotAllowedError struct {
+	Method string
+	Path   string
+	// Allow lists the methods the path supports, sorted.
+	Allow []string
+}
+
+func (e *MethodNotAllowedError) Error() string {
+	return "method " + e.Method + " not allowed for " + e.Path + " (allowed: " + strings.Join(e.Allow, ", ") + ")"
+}
+
+// HTTPStatus returns 405.
+func (e *MethodNotAllowedError) HTTPStatus() int { return http.StatusMethodNotAllowed }
 
 // ErrorRenderer writes a *handler.Error: the framework's one error shape.
 type ErrorRenderer interface {

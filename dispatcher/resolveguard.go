@@ -12,6 +12,7 @@ import (
 // net/http: the connection dropped without an answer and AfterCompletion
 // never ran. A panicking resolver is logged and counts as declining, so
 // the next resolver or the defaults (a 500 for an unknown error) answer.
+// rt is nil for a request no route maps (404, 405).
 func (d *Dispatcher) callResolver(x ExceptionResolver, r *http.Request, rt *route, err error) (out *handler.Result) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -22,5 +23,9 @@ func (d *Dispatcher) callResolver(x ExceptionResolver, r *http.Request, rt *rout
 			out = nil
 		}
 	}()
-	return x.ResolveException(r, &rt.info, err)
+	var info *handler.Route
+	if rt != nil {
+		info = &rt.info
+	}
+	return x.ResolveException(r, info, err)
 }

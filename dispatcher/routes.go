@@ -38,16 +38,7 @@ func (d *Dispatcher) Routes() ([]RouteInfo, error) {
 	defer d.mu.Unlock()
 	out := make([]RouteInfo, 0, len(d.routes))
 	for _, rt := range d.routes {
-		ri := RouteInfo{Method: rt.info.Method, Path: rt.info.Path, Handler: rt.info.Name, Adapter: fmt.Sprintf("%T", rt.adapter)}
-		for _, l := range rt.chain {
-			li := LinkInfo{Name: l.Name}
-			if l.Cond != nil {
-				li.PerRequest = true
-				li.Cond = fmt.Sprint(l.Cond)
-			}
-			ri.Chain = append(ri.Chain, li)
-		}
-		out = append(out, ri)
+		out = append(out, rt.describe())
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Path != out[j].Path {
@@ -56,6 +47,37 @@ func (d *Dispatcher) Routes() ([]RouteInfo, error) {
 		return out[i].Method < out[j].Method
 	})
 	return out, nil
+}
+
+func (rt *route) describe() RouteInfo {
+	ri := RouteInfo{Method: rt.info.Method, Path: rt.info.Path, Handler: rt.info.Name, Adapter: fmt.Sprintf("%T", rt.adapter)}
+	for _, l := range rt.chain {
+		li := LinkInfo{Name: l.Name}
+		if l.Cond != nil {
+			li.PerRequest = true
+			li.Cond = fmt.Sprint(l.Cond)
+		}
+		ri.Chain = append(ri.Chain, li)
+	}
+	return ri
+}
+
+// RouteFor reports the route a request with method and path maps to, as
+// serving would map it, with its chain; false when none does (404, 405,
+// automatic OPTIONS). It builds the dispatcher if needed and is meant for
+// tools and test kits (porticotest prints the chain of a failed request),
+// not for the request path: it allocates.
+func (d *Dispatcher) RouteFor(method, path string) (RouteInfo, bool) {
+	if d.Build() != nil {
+		return RouteInfo{}, false
+	}
+	m := d.table.Load().lookup(&responseWriter{}, method, path)
+	if m.rt == nil {
+		return RouteInfo{}, false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return m.rt.describe(), true
 }
 
 // PrintRoutes writes the route table to w: one line per route with its

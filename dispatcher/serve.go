@@ -50,14 +50,46 @@ func (d *Dispatcher) dispatch(rw *responseWriter, r *http.Request, t *table) {
 		rw.Header().Set("Allow", m.allow)
 		rw.WriteHeader(http.StatusNoContent)
 	case m.allow != "":
-		e := handler.NewError(http.StatusMethodNotAllowed, "method not allowed")
-		e.Header = http.Header{"Allow": {m.allow}}
-		d.renderError(rw, r, e)
+		rw.Header().Set("Allow", m.allow)
+		def := handler.NewError(http.StatusMethodNotAllowed, "method not allowed")
+		if len(d.resolvers) == 0 {
+			d.renderError(rw, r, def)
+			return
+		}
+		d.unmapped(rw, r, &MethodNotAllowedError{Method: r.Method, Path: path, Allow: strings.Split(m.allow, ", ")}, def)
 	case m.tsr && d.redirect && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		d.redirectSlash(rw, r, path)
 	default:
-		d.renderError(rw, r, handler.NewError(http.StatusNotFound, "not found"))
+		def := handler.NewError(http.StatusNotFound, "not found")
+		if len(d.resolvers) == 0 {
+			d.renderError(rw, r, def)
+			return
+		}
+		d.unmapped(rw, r, &NoHandlerFoundError{Method: r.Method, Path: path}, def)
 	}
+}
+
+// unmapped answers a request no route serves (404, 405): the global
+// exception resolvers see err first, as Spring's @ControllerAdvice sees
+// NoHandlerFoundException, and def is the answer when none does.
+// Interceptors never run for these requests. Without global resolvers the
+// caller skips it, so err is never built.
+func (d *Dispatcher) unmapped(rw *responseWriter, r *http.Request, err error, def *handler.Error) {
+	res := &rw.res
+	for _, x := range d.resolvers {
+		if out := d.callResolver(x, r, nil, err); out != nil {
+			clearBodyHeaders(rw.Header())
+			*res = *out
+			if werr := d.safeWrite(rw, r, res); werr != nil {
+				d.logError(r, nil, werr, "writing the resolver's answer failed")
+				if !rw.wrote {
+					d.renderError(rw, r, handler.NewError(http.StatusInternalServerError, "internal server error"))
+				}
+			}
+			return
+		}
+	}
+	d.renderError(rw, r, def)
 }
 
 func (d *Dispatcher) redirectSlash(w http.ResponseWriter, r *http.Request, path string) {
@@ -173,15 +205,29 @@ func (d *Dispatcher) write(rw *responseWriter, r *http.Request, res *handler.Res
 		return d.render(rw, r, res)
 	}
 	status := res.Status
+	if e, ok := res.Body.(*handler.Error); ok {
+		// One rule: a status set on the Result wins over the Error's, so a
+		// resolver answering Result{Status: 409, Body: someError} gets 409.
+		if status != 0 && status != e.Status {
+			c := *e
+			c.Status = status
+			e = &c
+		}
+		d.renderError(rw, r, e)
+		return nil
+	}
 	if status == 0 {
 		status = http.StatusOK
+		if isEmpty(res.Body) {
+			status = http.StatusNoContent
+		}
+	}
+	if status < 200 || status > 599 {
+		return fmt.Errorf("result status %d is not a valid final HTTP status", status)
 	}
 	switch body := res.Body.(type) {
-	case nil:
+	case nil, handler.Empty, *handler.Empty:
 		rw.WriteHeader(status)
-		return nil
-	case *handler.Error:
-		d.renderError(rw, r, body)
 		return nil
 	case []byte:
 		setDefaultType(rw, "application/octet-stream")
@@ -205,11 +251,30 @@ func (d *Dispatcher) write(rw *responseWriter, r *http.Request, res *handler.Res
 	}
 }
 
+// isEmpty reports whether body is handler.Empty, which answers 204 No
+// Content rather than 200 with "{}".
+func isEmpty(body any) bool {
+	switch body.(type) {
+	case handler.Empty, *handler.Empty:
+		return true
+	}
+	return false
+}
+
+// render renders a view result. Its status is read here, after every
+// PostHandle: ModelAndView.Status when set, else Result.Status, else 200
+// (302 for a redirect: view).
 func (d *Dispatcher) render(rw *responseWriter, r *http.Request, res *handler.Result) error {
+	if rec := findRecorder(rw.w); rec != nil {
+		rec.RecordResult(*res)
+	}
 	mv := res.View
-	status := res.Status
+	status := mv.Status
 	if status == 0 {
-		status = mv.Status
+		status = res.Status
+	}
+	if status != 0 && (status < 200 || status > 599) {
+		return fmt.Errorf("view %q: status %d is not a valid final HTTP status", mv.View, status)
 	}
 	if target, ok := strings.CutPrefix(mv.View, "redirect:"); ok {
 		if status == 0 {
@@ -228,14 +293,45 @@ func (d *Dispatcher) render(rw *responseWriter, r *http.Request, res *handler.Re
 	if err != nil {
 		return fmt.Errorf("resolving view %q: %w", mv.View, err)
 	}
-	if status != 0 && status != http.StatusOK {
-		// Views write their own header; a non-200 status is sent first
-		// only once rendering is known to succeed, so buffer through the
-		// writer's status hook.
-		rw.pendingStatus = status
+	if status == 0 {
+		status = http.StatusOK
 	}
+	// Views write no header; the status goes out with the first body
+	// byte, once rendering is known to succeed.
+	rw.pendingStatus = status
 	if err := v.Render(rw, r, mv.Model); err != nil {
 		return fmt.Errorf("rendering view %q: %w", mv.View, err)
+	}
+	if !rw.wrote {
+		// A view that wrote no body still answers with the view's status.
+		rw.WriteHeader(status)
+	}
+	return nil
+}
+
+// ResultRecorder is implemented by a ResponseWriter that wants to see the
+// result of a request rendered as a view (porticotest does, to check view
+// names and models). The dispatcher looks for one, through Unwrap, only
+// when it renders a ModelAndView, so JSON routes pay nothing for it.
+type ResultRecorder interface {
+	// RecordResult receives the result as it is about to be rendered,
+	// after every PostHandle. It must not keep res's pointers past the
+	// request unless it owns them (the model belongs to the handler).
+	RecordResult(res handler.Result)
+}
+
+// findRecorder walks the writers the filters wrapped around the server's
+// writer, looking for a ResultRecorder.
+func findRecorder(w http.ResponseWriter) ResultRecorder {
+	for range 32 {
+		if rec, ok := w.(ResultRecorder); ok {
+			return rec
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return nil
+		}
+		w = u.Unwrap()
 	}
 	return nil
 }
@@ -258,6 +354,10 @@ func setDefaultType(w http.ResponseWriter, ct string) {
 
 // resolve turns err into the response held in rw.res.
 func (d *Dispatcher) resolve(rw *responseWriter, r *http.Request, rt *route, err error) {
+	// The headers that described the failed success response (a CSV
+	// download's type and disposition, a length, an ETag) must not label
+	// the error response, whoever writes it.
+	clearBodyHeaders(rw.Header())
 	res := &rw.res
 	for _, list := range [][]ExceptionResolver{rt.resolvers, d.resolvers} {
 		for _, x := range list {
@@ -274,8 +374,35 @@ func (d *Dispatcher) resolve(rw *responseWriter, r *http.Request, rt *route, err
 	*res = handler.Result{Status: e.Status, Body: e}
 }
 
+// clearBodyHeaders removes the headers that describe a response's body
+// before an error is written, as Spring 6.2 does; every other header
+// (security headers from filters, New-Token, Set-Cookie, Cache-Control)
+// stays. The keys are in canonical form (ETag is "Etag"), as
+// http.Header.Set stores them.
+func clearBodyHeaders(h http.Header) {
+	for _, k := range [...]string{
+		"Content-Type", "Content-Disposition", "Content-Length", "Content-Encoding",
+		"Content-Language", "Content-Location", "Content-Range", "Accept-Ranges",
+		"Etag", "Last-Modified",
+	} {
+		delete(h, k)
+	}
+}
+
+// renderError writes e in the framework's error shape. An error whose
+// status is not an error status (0 from &handler.Error{Message: "..."}, or
+// anything outside 400-599) answers 500 and is logged: it must never reach
+// the client as a success, nor as a panic inside net/http.
 func (d *Dispatcher) renderError(w http.ResponseWriter, r *http.Request, e *handler.Error) {
+	if e.Status < 400 || e.Status > 599 {
+		d.log.Error("error with an invalid HTTP status answered 500",
+			"status", e.Status, "method", r.Method, "path", r.URL.Path, "error", e.Error())
+		c := *e
+		c.Status = http.StatusInternalServerError
+		e = &c
+	}
 	h := w.Header()
+	clearBodyHeaders(h)
 	for k, vs := range e.Header {
 		h[k] = vs
 	}
@@ -284,7 +411,10 @@ func (d *Dispatcher) renderError(w http.ResponseWriter, r *http.Request, e *hand
 
 // logError logs a failure with the route, never headers or tokens.
 func (d *Dispatcher) logError(r *http.Request, rt *route, err error, msg string) {
-	attrs := []any{"method", r.Method, "route", rt.info.Path, "handler", rt.info.Name, "error", err.Error()}
+	attrs := []any{"method", r.Method, "path", r.URL.Path, "error", err.Error()}
+	if rt != nil {
+		attrs = append(attrs, "route", rt.info.Path, "handler", rt.info.Name)
+	}
 	var pe *handler.PanicError
 	if errors.As(err, &pe) {
 		attrs = append(attrs, "stack", string(pe.Stack))

@@ -59,6 +59,11 @@ func (rw *responseWriter) WriteHeader(code int) {
 	if rw.wrote {
 		return
 	}
+	if code < 100 || code > 999 {
+		// net/http panics on such a code after this writer would have
+		// marked itself written: the client would get an empty 200.
+		code = http.StatusInternalServerError
+	}
 	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
 		rw.w.WriteHeader(code) // informational: not final
 		return

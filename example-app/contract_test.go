@@ -86,44 +86,8 @@ func walkContract(t *testing.T, store string, env map[string]string, redis *redi
 		}
 	})
 
-	t.Run("authentication", func(t *testing.T) {
-		protected := []struct{ method, path string }{
-			{"GET", "/api/user/info"}, {"GET", "/book/list"}, {"GET", "/book/1"}, {"POST", "/book"},
-			{"PUT", "/book/1"}, {"DELETE", "/book/1"}, {"POST", "/user/logout"},
-			{"POST", "/api/admin/users/reader/kickout"},
-		}
-		for _, p := range protected {
-			what := p.method + " " + p.path
-			expect(t, what+" without token", a.call(t, p.method, p.path, "", nil), 401, "missing_token")
-			expect(t, what+" with garbage", a.call(t, p.method, p.path, "not.a.token", nil), 401, "invalid_token")
-			expect(t, what+" with a refresh token", a.call(t, p.method, p.path, admin.RefreshToken, nil), 401, "invalid_token")
-		}
-		r := a.call(t, "GET", "/book/list", admin.AccessToken, nil)
-		if r.Header.Get("New-Token") != "" {
-			t.Error("a fresh token (15m left, renew below 5m) was renewed")
-		}
-	})
-
-	t.Run("user info", func(t *testing.T) {
-		for _, tt := range []struct {
-			tok  tokenPair
-			id   int64
-			name string
-			role string
-		}{{admin, 1, "admin", "admin"}, {reader, 2, "reader", "reader"}} {
-			r := a.call(t, "GET", "/api/user/info", tt.tok.AccessToken, nil)
-			expect(t, "info "+tt.name, r, 200, "")
-			var info struct {
-				ID       *int64   `json:"id"`
-				Username string   `json:"username"`
-				Roles    []string `json:"roles"`
-			}
-			r.data(t, &info)
-			if info.ID == nil || *info.ID != tt.id || info.Username != tt.name || len(info.Roles) != 1 || info.Roles[0] != tt.role {
-				t.Errorf("info %s: %s", tt.name, r.Data)
-			}
-		}
-	})
+	// Authentication on every protected route, the user info and the book
+	// writes are tested in-process with porticotest (mvc_test.go).
 
 	t.Run("list and get", func(t *testing.T) {
 		for _, tt := range []struct {
@@ -179,59 +143,17 @@ func walkContract(t *testing.T, store string, env map[string]string, redis *redi
 		expect(t, "get 1.html without token", a.call(t, "GET", "/book/1.html", "", nil), 400, "")
 	})
 
+	// The restart check below looks for this book; validation, updates and
+	// deletes are TestBookWrites (mvc_test.go).
 	var kept Book
-	t.Run("create, update, delete", func(t *testing.T) {
+	t.Run("create", func(t *testing.T) {
 		in := map[string]any{"title": "The Linux Programming Interface", "author": "Michael Kerrisk", "year": 2010, "isbn": "978-1593272203"}
 		r := a.call(t, "POST", "/book", admin.AccessToken, in)
 		expect(t, "create", r, 201, "")
 		r.data(t, &kept)
-		if kept.ID == 0 || kept.Title != in["title"] || kept.Author != in["author"] || kept.Year != 2010 {
+		if kept.ID == 0 || kept.Title != in["title"] {
 			t.Fatalf("created %+v", kept)
 		}
-		r = a.call(t, "GET", fmt.Sprintf("/book/%d", kept.ID), reader.AccessToken, nil)
-		expect(t, "get created", r, 200, "")
-
-		for _, tt := range []struct {
-			name  string
-			body  any
-			field string
-		}{
-			{"empty title", map[string]any{"title": "", "author": "x"}, "title"},
-			{"blank title", map[string]any{"title": "   ", "author": "x"}, "title"},
-			{"no title", map[string]any{"author": "x"}, "title"},
-			{"no author", map[string]any{"title": "x"}, "author"},
-			{"year too big", map[string]any{"title": "x", "author": "y", "year": 99999}, "year"},
-			{"year not a number", map[string]any{"title": "x", "author": "y", "year": "1999"}, "year"},
-		} {
-			r := a.call(t, "POST", "/book", admin.AccessToken, tt.body)
-			expect(t, "create: "+tt.name, r, 400, "")
-			if len(r.Errors) == 0 || r.Errors[0].Field != tt.field {
-				t.Errorf("create: %s: errors %+v, want field %q", tt.name, r.Errors, tt.field)
-			}
-		}
-		expect(t, "create as reader", a.call(t, "POST", "/book", reader.AccessToken, in), 403, "forbidden")
-
-		path := fmt.Sprintf("/book/%d", kept.ID)
-		upd := map[string]any{"title": "The Linux Programming Interface (2nd printing)", "author": "Michael Kerrisk", "year": 2010}
-		r = a.call(t, "PUT", path, admin.AccessToken, upd)
-		expect(t, "update", r, 200, "")
-		kept = Book{}
-		r.data(t, &kept)
-		if kept.Title != upd["title"] || kept.ISBN != "" { // PUT replaces: no isbn given, none kept
-			t.Errorf("updated %+v", kept)
-		}
-		expect(t, "update as reader", a.call(t, "PUT", path, reader.AccessToken, upd), 403, "forbidden")
-		expect(t, "update missing", a.call(t, "PUT", "/book/99999", admin.AccessToken, upd), 404, "")
-		expect(t, "update empty title", a.call(t, "PUT", path, admin.AccessToken, map[string]any{"title": "", "author": "x"}), 400, "")
-
-		r = a.call(t, "POST", "/book", admin.AccessToken, map[string]any{"title": "Doomed", "author": "Nobody"})
-		var doomed Book
-		r.data(t, &doomed)
-		dpath := fmt.Sprintf("/book/%d", doomed.ID)
-		expect(t, "delete as reader", a.call(t, "DELETE", dpath, reader.AccessToken, nil), 403, "forbidden")
-		expect(t, "delete", a.call(t, "DELETE", dpath, admin.AccessToken, nil), 200, "")
-		expect(t, "get deleted", a.call(t, "GET", dpath, admin.AccessToken, nil), 404, "")
-		expect(t, "delete again", a.call(t, "DELETE", dpath, admin.AccessToken, nil), 404, "")
 	})
 
 	t.Run("refresh rotation and reuse", func(t *testing.T) {

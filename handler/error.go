@@ -11,7 +11,9 @@ import (
 // (by default {"code": status, "message": ...}, plus "reason" and field
 // errors when set). The wrapped cause is logged, never sent.
 type Error struct {
-	// Status is the HTTP status, e.g. 404.
+	// Status is the HTTP status, e.g. 404. A status outside 400-599 (0
+	// included, as in &Error{Message: "oops"}) is not an error status: the
+	// dispatcher answers 500 and logs why.
 	Status int
 	// Message is shown to the client.
 	Message string
@@ -20,7 +22,8 @@ type Error struct {
 	// Fields lists binding or validation failures, one per field.
 	Fields []FieldError
 	// Header holds headers to send with the error, e.g. Allow or
-	// Retry-After.
+	// Retry-After. They are added after the dispatcher has removed the
+	// headers that described the failed response's body.
 	Header http.Header
 	// Err is the underlying cause, for logs and errors.Is.
 	Err error

@@ -88,5 +88,6 @@ func (f TypedFunc[In, Out]) InputType() reflect.Type {
 	return reflect.TypeFor[In]()
 }
 
-// Empty is an input type for typed handlers that bind nothing.
+// Empty is an input type for typed handlers that bind nothing; as an
+// output it answers 204 No Content with no body.
 type Empty struct{}

@@ -9,11 +9,24 @@ import "net/http"
 // @ResponseBody is committed before postHandle.
 //
 // A Result is owned by the dispatcher and valid only during the request.
+//
+// The status rule, one for every kind of result:
+//   - a view result (View set) answers View.Status when set, else Status,
+//     else 200 (302 for a "redirect:" view), read when the view is
+//     rendered, after every PostHandle, whether or not the view writes a
+//     body;
+//   - an *Error body answers Status when set, else the Error's own status;
+//   - any other body answers Status when set, else 200, or 204 No Content
+//     for an Empty body.
+//
+// A status that is not a valid final status (0 where a status is needed,
+// below 200, above 599; below 400 for an *Error) answers 500 and is logged.
 type Result struct {
-	// Status is the HTTP status to write; 0 means 200.
+	// Status is the HTTP status to write; 0 means the default above.
 	Status int
-	// Body is written as JSON unless it is a []byte, a string or an *Error
-	// (rendered in the framework's error shape). Nil writes no body.
+	// Body is written as JSON unless it is a []byte, a string, an *Error
+	// (rendered in the framework's error shape) or Empty (204, no body).
+	// Nil writes no body.
 	Body any
 	// View, when set, is rendered by the dispatcher's ViewResolver and wins
 	// over Body.
@@ -30,8 +43,12 @@ func (r *Result) Reset() { *r = Result{} }
 // renders. A view name starting with "redirect:" answers a redirect to the
 // rest of the name instead of rendering.
 type ModelAndView struct {
-	View   string
-	Model  map[string]any
+	// View is the view's name, resolved by the dispatcher's ViewResolver.
+	View string
+	// Model holds the values the view renders.
+	Model map[string]any
+	// Status is the response status; it wins over Result.Status and may
+	// be changed up to the last PostHandle (see Result).
 	Status int
 }
 
@@ -72,6 +89,24 @@ func Redirect(url string, code int) *Response {
 		code = http.StatusFound
 	}
 	return &Response{Status: code, Header: http.Header{"Location": {url}}}
+}
+
+// StatusOf returns the status written to w so far, or 0 while nothing is
+// written or when w does not come from the dispatcher: the plain accessor
+// an AfterCompletion wants. It looks through writers that wrap the
+// dispatcher's (anything with an Unwrap() http.ResponseWriter method).
+func StatusOf(w http.ResponseWriter) int {
+	for range 32 {
+		if rw, ok := w.(ResponseWriter); ok {
+			return rw.Status()
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return 0
+		}
+		w = u.Unwrap()
+	}
+	return 0
 }
 
 // ResponseWriter is implemented by the writer the dispatcher passes to

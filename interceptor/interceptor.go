@@ -1,7 +1,11 @@
 package interceptor
 
 import (
+	"fmt"
 	"net/http"
+	"reflect"
+	"runtime"
+	"strings"
 
 	"github.com/portico-go/portico/handler"
 )
@@ -30,9 +34,48 @@ type HandlerInterceptor interface {
 // (and a nil Pre lets every request through), so an interceptor only
 // spells out the hooks it needs, as Spring's default methods allow.
 type Funcs struct {
+	// Name names the interceptor in route tables and logs; empty means
+	// the name of its first function (Pre, else Post, else After), such
+	// as "main.modelTime.func1".
+	Name  string
 	Pre   func(w http.ResponseWriter, r *http.Request, rt *handler.Route) (bool, error)
 	Post  func(w http.ResponseWriter, r *http.Request, rt *handler.Route, res *handler.Result) error
 	After func(w http.ResponseWriter, r *http.Request, rt *handler.Route, err error)
+}
+
+// name returns f.Name, or the name of f's first function. It is not a
+// method in the interface sense: a type embedding Funcs for its default
+// hooks keeps its own type name.
+func (f Funcs) name() string {
+	if f.Name != "" {
+		return f.Name
+	}
+	for _, fn := range []any{f.Pre, f.Post, f.After} {
+		v := reflect.ValueOf(fn)
+		if v.IsNil() {
+			continue
+		}
+		if rf := runtime.FuncForPC(v.Pointer()); rf != nil {
+			name := strings.TrimSuffix(rf.Name(), "-fm")
+			return name[strings.LastIndexByte(name, '/')+1:]
+		}
+	}
+	return "interceptor.Funcs"
+}
+
+// NameOf names ic for route tables and logs: for a Funcs, its Name or the
+// name of its first function; for anything else, its type as fmt's %T
+// prints it.
+func NameOf(ic HandlerInterceptor) string {
+	switch f := ic.(type) {
+	case Funcs:
+		return f.name()
+	case *Funcs:
+		if f != nil {
+			return f.name()
+		}
+	}
+	return fmt.Sprintf("%T", ic)
 }
 
 // PreHandle calls f.Pre.

@@ -64,7 +64,7 @@ type Registration struct {
 // registry yet, so that application modules can contribute registrations
 // (through an fx value group, for instance) and the dispatcher can Add them.
 func NewRegistration(ic interceptor.HandlerInterceptor) *Registration {
-	g := &Registration{ic: ic, name: fmt.Sprintf("%T", ic)}
+	g := &Registration{ic: ic, name: interceptor.NameOf(ic)}
 	if ic == nil {
 		g.errs = append(g.errs, errors.New("nil interceptor"))
 	}
@@ -159,7 +159,8 @@ func (g *Registration) Order(n int) *Registration {
 }
 
 // Name sets the name shown by introspection and in errors; the default is
-// the interceptor's type, as fmt's %T prints it.
+// interceptor.NameOf: the name the interceptor gives itself (a Funcs' Name
+// or first function), else its type as fmt's %T prints it.
 func (g *Registration) Name(name string) *Registration {
 	g.name = name
 	g.version++
