@@ -23,8 +23,9 @@
     } catch {
       return null; // a stale token: api() has switched the page to logged out
     }
-    const roles = (me.roles || []).join(', ');
-    $('whoami').textContent = roles ? `${me.username} (${roles})` : me.username;
+    const who = $('whoami');
+    who.textContent = me.username;
+    who.title = 'Roles: ' + ((me.roles || []).join(', ') || 'none');
     const home = $('home-user');
     if (home) home.textContent = me.username;
     return me;
