@@ -274,9 +274,16 @@ func TestBrowser(t *testing.T) {
 		chromedp.Poll[chromedp.Void](`document.body.dataset.loaded === "true"`),
 		shot("books-phone"),
 	)
-	for _, path := range []string{"/books.html", "/", "/about.html", "/no/such/page", "/login.html"} {
+	for _, pg := range []struct{ path, shot string }{
+		{"/books.html", ""}, {"/", "home-phone"}, {"/about.html", "about-phone"}, {"/no/such/page", ""}, {"/login.html", ""},
+	} {
+		path := pg.path
 		if path != "/books.html" {
-			step("phone "+path, chromedp.Navigate(a.base+path), chromedp.WaitReady("footer"))
+			actions := []chromedp.Action[chromedp.Void]{chromedp.Navigate(a.base + path), chromedp.WaitReady("footer")}
+			if pg.shot != "" {
+				actions = append(actions, shot(pg.shot))
+			}
+			step("phone "+path, actions...)
 		}
 		if got := js(`document.documentElement.scrollWidth <= window.innerWidth`); got != true {
 			fail("%s at 390 px scrolls sideways: scrollWidth %v, innerWidth %v", path,
