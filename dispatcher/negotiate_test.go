@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -203,4 +204,28 @@ func ExampleNegotiatedErrors() {
 	// Output:
 	// 404 application/json {"code":404,"message":"not found"}
 	// 404 text/html; charset=utf-8 <h1>404 Not Found</h1>
+}
+
+func FuzzSameSitePath(f *testing.F) {
+	for _, s := range []string{"/", "/books.html?q=1", "//evil", "/\\evil", "https://x/", "/%2F%2Fevil", "/a\r\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !dispatcher.SameSitePath(s) {
+			return
+		}
+		// Whatever is accepted stays on this site however a browser
+		// resolves it against http://this.test/login.html.
+		base, _ := url.Parse("http://this.test/login.html")
+		u, err := url.Parse(s)
+		if err != nil {
+			t.Fatalf("accepted %q, which does not parse: %v", s, err)
+		}
+		if got := base.ResolveReference(u); got.Host != "this.test" || got.Scheme != "http" {
+			t.Errorf("accepted %q, which leads to %s", s, got)
+		}
+		if strings.HasPrefix(s, "//") || strings.ContainsAny(s, "\\\r\n\t") {
+			t.Errorf("accepted %q", s)
+		}
+	})
 }
