@@ -41,31 +41,48 @@ type BookQuery struct {
 	// Search, when not empty, keeps the books whose title or author
 	// contains it, ignoring ASCII case; % and _ are matched literally.
 	Search string
-	// Sort is a key of bookSorts; Desc reverses it.
+	// Sort is a key orderBy knows; Desc reverses it. The id breaks ties,
+	// so paging through any order is stable.
 	Sort string
 	Desc bool
 	// Page counts from 1; Size is the page length.
 	Page, Size int
 }
 
-// bookSorts maps the sort keys a client may send to ORDER BY terms. Only
+// orderBy maps the sort keys a client may send to ORDER BY terms. Only
 // these constant strings ever reach the SQL: the client's value selects
-// one, it is never interpolated. The id breaks ties so paging is stable.
-var bookSorts = map[string]string{
-	"id":     "id",
-	"title":  "title COLLATE NOCASE",
-	"author": "author COLLATE NOCASE",
-	"year":   "year",
+// one, it is never interpolated.
+func orderBy(sort string) (string, bool) {
+	switch sort {
+	case "id":
+		return "id", true
+	case "title":
+		return "title COLLATE NOCASE", true
+	case "author":
+		return "author COLLATE NOCASE", true
+	case "year":
+		return "year", true
+	}
+	return "", false
 }
 
-// likeEscaper escapes LIKE's wildcards and the escape character itself, so
+// escapeLike escapes LIKE's wildcards and the escape character itself, so
 // a search for "50%" or "a_b" finds exactly that text.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+func escapeLike(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r == '%' || r == '_' || r == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
 // ListBooks returns one page of the books q selects and how many it selects
 // in all.
 func (s *Store) ListBooks(ctx context.Context, q BookQuery) ([]Book, int, error) {
-	order, ok := bookSorts[q.Sort]
+	order, ok := orderBy(q.Sort)
 	if !ok {
 		return nil, 0, fmt.Errorf("list books: unknown sort %q", q.Sort)
 	}
@@ -80,7 +97,7 @@ func (s *Store) ListBooks(ctx context.Context, q BookQuery) ([]Book, int, error)
 	}
 	where, args := "", []any{}
 	if q.Search != "" {
-		like := "%" + likeEscaper.Replace(q.Search) + "%"
+		like := "%" + escapeLike(q.Search) + "%"
 		where = ` WHERE title LIKE ? ESCAPE '\' OR author LIKE ? ESCAPE '\'`
 		args = append(args, like, like)
 	}

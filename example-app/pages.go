@@ -67,10 +67,16 @@ func newPageController(books *Store) (*pageController, error) {
 	}, nil
 }
 
-// pagePaths are the pages a login may return to (?next=); anything else,
-// an API URL included, returns to the book list, because a browser
+// isPage reports whether a login may return to path (?next=); anything
+// else, an API URL included, returns to the book list, because a browser
 // navigating to an API URL never sends the token kept in localStorage.
-var pagePaths = map[string]bool{"/": true, "/books.html": true, "/about.html": true}
+func isPage(path string) bool {
+	switch path {
+	case "/", "/books.html", "/about.html":
+		return true
+	}
+	return false
+}
 
 // RegisterRoutes maps the pages. The login interceptor is kept off all of
 // them by path patterns (/, /*.html, /static/**, /favicon.ico): the pages
@@ -106,7 +112,7 @@ func (p *pageController) index(_ http.ResponseWriter, r *http.Request) (*handler
 func (p *pageController) login(_ http.ResponseWriter, r *http.Request) (*handler.ModelAndView, error) {
 	next := "/books.html"
 	if n := r.URL.Query().Get("next"); dispatcher.SameSitePath(n) {
-		if u, err := url.Parse(n); err == nil && pagePaths[u.Path] {
+		if u, err := url.Parse(n); err == nil && isPage(u.Path) {
 			next = n
 		}
 	}
