@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/go-playground/validator/v10"
+	"github.com/go-playground/validator/v10/non-standard/validators"
 
 	"github.com/portico-go/portico/handler"
 )
@@ -63,16 +64,24 @@ func DisallowUnknownFields() Option {
 
 // Validator makes the Binder validate with v instead of its own instance,
 // so that custom validations and aliases registered on v apply. The Binder
-// does not change v. A nil v turns validation off.
+// does not change v, so the notblank tag works only if v registers it
+// (validators.NotBlank from the validator's non-standard package). A nil v
+// turns validation off.
 func Validator(v *validator.Validate) Option {
 	return func(b *Binder) { b.validate = v }
 }
 
-// New returns a Binder with the options applied.
+// New returns a Binder with the options applied. Its own validator knows
+// the validator's standard tags plus notblank: "required" accepts "   ",
+// which a person calls empty, and an application that trims afterwards
+// can only report it once every other field is valid.
 func New(opts ...Option) *Binder {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	// Registering a well-formed tag on a fresh instance cannot fail.
+	_ = v.RegisterValidation("notblank", validators.NotBlank)
 	b := &Binder{
 		maxBody:  DefaultMaxBodySize,
-		validate: validator.New(validator.WithRequiredStructEnabled()),
+		validate: v,
 	}
 	for _, o := range opts {
 		o(b)
@@ -147,17 +156,22 @@ func (b *Binder) Bind(r *http.Request, ps handler.Params, dst any) error {
 		v = v.Elem()
 	}
 
+	// A field the JSON body or a conversion got wrong is reported together
+	// with every validation error of the other fields, so a client fixes
+	// its input in one round instead of one field at a time.
 	form, formBody, err := b.decodeBody(r, p, v)
+	var bad []handler.FieldError
 	if err != nil {
-		return err
+		he, ok := errors.AsType[*handler.Error](err)
+		if !ok || he.Status != http.StatusBadRequest || len(he.Fields) == 0 || !p.isStruct {
+			return err
+		}
+		bad = he.Fields
 	}
 	if !p.isStruct {
 		return nil
 	}
-	var (
-		bad []handler.FieldError
-		buf [4]string // holds a field's values without allocating, mostly
-	)
+	var buf [4]string // holds a field's values without allocating, mostly
 	for i := range p.fields {
 		f := &p.fields[i]
 		var vals []string
@@ -184,16 +198,56 @@ func (b *Binder) Bind(r *http.Request, ps handler.Params, dst any) error {
 			bad = append(bad, handler.FieldError{Field: f.name, Message: msg})
 		}
 	}
+	if b.validate != nil {
+		if err := b.validate.StructCtx(r.Context(), v.Addr().Interface()); err != nil {
+			verr := validationError(err, v.Type(), p, formBody)
+			if bad == nil {
+				return verr
+			}
+			he, ok := errors.AsType[*handler.Error](verr)
+			if !ok || he.Status != http.StatusBadRequest {
+				return verr
+			}
+			bad = mergeFieldErrors(bad, he.Fields)
+		}
+	}
 	if bad != nil {
-		return &handler.Error{Status: http.StatusBadRequest, Message: "bad request", Fields: bad}
-	}
-	if b.validate == nil {
-		return nil
-	}
-	if err := b.validate.StructCtx(r.Context(), v.Addr().Interface()); err != nil {
-		return validationError(err, v.Type(), p, formBody)
+		return &handler.Error{Status: http.StatusBadRequest, Message: "bad request", Fields: bad, Err: err}
 	}
 	return nil
+}
+
+// mergeFieldErrors appends the validation errors of the fields that
+// binding did not already report: a value that failed to convert was left
+// at its zero value, so "is required" about it would only mislead. Paths
+// are compared without indices, which encoding/json does not report.
+func mergeFieldErrors(bad, validated []handler.FieldError) []handler.FieldError {
+	seen := make(map[string]bool, len(bad))
+	for _, fe := range bad {
+		seen[withoutIndices(fe.Field)] = true
+	}
+	for _, fe := range validated {
+		if !seen[withoutIndices(fe.Field)] {
+			bad = append(bad, fe)
+		}
+	}
+	return bad
+}
+
+// withoutIndices drops the [index] parts of a field path: "[0].name" and
+// "items[2].title" become "name" and "items.title".
+func withoutIndices(path string) string {
+	var out strings.Builder
+	for path != "" {
+		if path[0] == '[' {
+			n := closingBracket(path)
+			path = path[n:]
+			continue
+		}
+		out.WriteByte(path[0])
+		path = path[1:]
+	}
+	return strings.TrimPrefix(out.String(), ".")
 }
 
 // decodeBody reads the body, if the request has one, into v (or its body

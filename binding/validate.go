@@ -145,6 +145,8 @@ func validationMessage(fe validator.FieldError) string {
 	case "required", "required_if", "required_unless", "required_with", "required_with_all",
 		"required_without", "required_without_all":
 		return "is required"
+	case "notblank":
+		return "must not be blank"
 	case "min", "gte":
 		if param == "" {
 			return "is too small"

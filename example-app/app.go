@@ -67,8 +67,13 @@ func webModule() fx.Option {
 // viewOption renders ModelAndViews with the embedded templates.
 func viewOption(v *view.Templates) dispatcher.Option { return dispatcher.WithViewResolver(v) }
 
-// errorOption gives errors the {code, message, data} envelope of the
-// success responses.
-func errorOption() dispatcher.Option {
-	return dispatcher.WithErrorRenderer(dispatcher.JSONErrors{Data: true})
+// errorOption answers API clients in the {code, message, data} envelope of
+// the success responses and browsers with the error page (view "error");
+// a browser refused with 401 goes to the login page.
+func errorOption(v *view.Templates) dispatcher.Option {
+	return dispatcher.WithErrorRenderer(dispatcher.NegotiatedErrors{
+		JSON:     dispatcher.JSONErrors{Data: true},
+		Views:    v,
+		LoginURL: "/login.html",
+	})
 }

@@ -36,32 +36,57 @@ func (c *bookController) RegisterRoutes(d *dispatcher.Dispatcher) error {
 	)
 }
 
+// Paging bounds, checked by the validator before any arithmetic: the
+// largest offset is (maxPage-1)*maxPageSize, far from overflowing.
+const (
+	maxPage     = 1_000_000
+	maxPageSize = 100
+)
+
+// listRequest is the query of /book/list. Pointers tell "absent" (use the
+// default) from "0" (refused). Sort and order are checked against fixed
+// lists here and mapped to SQL by the store, never interpolated.
 type listRequest struct {
-	// Pointers tell "absent" (use the default) from "0" (refused).
-	Page *int `query:"page" validate:"omitempty,min=1"`
-	Size *int `query:"size" validate:"omitempty,min=1,max=100"`
+	Page  *int   `query:"page" validate:"omitempty,min=1,max=1000000"`
+	Size  *int   `query:"size" validate:"omitempty,min=1,max=100"`
+	Query string `query:"q" validate:"max=100"`
+	Sort  string `query:"sort" validate:"omitempty,oneof=id title author year"`
+	Order string `query:"order" validate:"omitempty,oneof=asc desc"`
 }
 
 type bookPage struct {
 	Total int    `json:"total"`
 	Page  int    `json:"page"`
 	Size  int    `json:"size"`
+	Query string `json:"q"`
+	Sort  string `json:"sort"`
+	Order string `json:"order"`
 	Items []Book `json:"items"`
 }
 
+// list answers one page. Without a sort the newest books come first; a
+// sort by a column is ascending unless order=desc.
 func (c *bookController) list(ctx context.Context, in listRequest) (*handler.Response, error) {
-	page, size := 1, 10
+	q := BookQuery{Page: 1, Size: 10, Search: strings.TrimSpace(in.Query), Sort: in.Sort, Desc: in.Order == "desc"}
 	if in.Page != nil {
-		page = *in.Page
+		q.Page = *in.Page
 	}
 	if in.Size != nil {
-		size = *in.Size
+		q.Size = *in.Size
 	}
-	items, total, err := c.books.ListBooks(ctx, page, size)
+	if q.Sort == "" {
+		q.Sort = "id"
+		q.Desc = in.Order != "asc"
+	}
+	items, total, err := c.books.ListBooks(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	return ok(bookPage{Total: total, Page: page, Size: size, Items: items}), nil
+	order := "asc"
+	if q.Desc {
+		order = "desc"
+	}
+	return ok(bookPage{Total: total, Page: q.Page, Size: q.Size, Query: q.Search, Sort: q.Sort, Order: order, Items: items}), nil
 }
 
 type bookID struct {
@@ -78,31 +103,21 @@ func (c *bookController) get(ctx context.Context, in bookID) (*handler.Response,
 
 // bookInput is the JSON a client sends to create or replace a book.
 type bookInput struct {
-	Title  string `json:"title" validate:"required,max=200"`
-	Author string `json:"author" validate:"required,max=200"`
+	Title  string `json:"title" validate:"notblank,max=200"`
+	Author string `json:"author" validate:"notblank,max=200"`
 	Year   int    `json:"year" validate:"omitempty,min=1,max=2100"`
 	ISBN   string `json:"isbn" validate:"omitempty,max=20"`
 }
 
-// book trims the input and refuses what the validator let through but a
-// person would call empty ("   ").
-func (in bookInput) book() (Book, error) {
-	b := Book{Title: strings.TrimSpace(in.Title), Author: strings.TrimSpace(in.Author), Year: in.Year, ISBN: strings.TrimSpace(in.ISBN)}
-	if b.Title == "" {
-		return Book{}, fieldError("title", "is required")
-	}
-	if b.Author == "" {
-		return Book{}, fieldError("author", "is required")
-	}
-	return b, nil
+// book trims the input; the validator has already refused blank fields,
+// together with every other field's error.
+func (in bookInput) book() Book {
+	return Book{Title: strings.TrimSpace(in.Title), Author: strings.TrimSpace(in.Author), Year: in.Year, ISBN: strings.TrimSpace(in.ISBN)}
 }
 
 func (c *bookController) create(ctx context.Context, in bookInput) (*handler.Response, error) {
-	b, err := in.book()
+	b, err := c.books.CreateBook(ctx, in.book())
 	if err != nil {
-		return nil, err
-	}
-	if b, err = c.books.CreateBook(ctx, b); err != nil {
 		return nil, err
 	}
 	return created(b), nil
@@ -114,11 +129,8 @@ type updateRequest struct {
 }
 
 func (c *bookController) update(ctx context.Context, in updateRequest) (*handler.Response, error) {
-	b, err := in.book()
+	b, err := c.books.UpdateBook(ctx, in.ID, in.book())
 	if err != nil {
-		return nil, err
-	}
-	if b, err = c.books.UpdateBook(ctx, in.ID, b); err != nil {
 		return nil, notFound(in.ID, err)
 	}
 	return ok(b), nil

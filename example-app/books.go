@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -34,19 +35,88 @@ func scanBook(row interface{ Scan(...any) error }) (Book, error) {
 	return b, err
 }
 
-// ListBooks returns one page of books, newest first, and the total count.
-func (s *Store) ListBooks(ctx context.Context, page, size int) ([]Book, int, error) {
+// BookQuery selects one page of the catalogue. The controller has checked
+// every field against its bounds (see listRequest) before it gets here.
+type BookQuery struct {
+	// Search, when not empty, keeps the books whose title or author
+	// contains it, ignoring ASCII case; % and _ are matched literally.
+	Search string
+	// Sort is a key orderBy knows; Desc reverses it. The id breaks ties,
+	// so paging through any order is stable.
+	Sort string
+	Desc bool
+	// Page counts from 1; Size is the page length.
+	Page, Size int
+}
+
+// orderBy maps the sort keys a client may send to ORDER BY terms. Only
+// these constant strings ever reach the SQL: the client's value selects
+// one, it is never interpolated.
+func orderBy(sort string) (string, bool) {
+	switch sort {
+	case "id":
+		return "id", true
+	case "title":
+		return "title COLLATE NOCASE", true
+	case "author":
+		return "author COLLATE NOCASE", true
+	case "year":
+		return "year", true
+	}
+	return "", false
+}
+
+// escapeLike escapes LIKE's wildcards and the escape character itself, so
+// a search for "50%" or "a_b" finds exactly that text.
+func escapeLike(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r == '%' || r == '_' || r == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// ListBooks returns one page of the books q selects and how many it selects
+// in all.
+func (s *Store) ListBooks(ctx context.Context, q BookQuery) ([]Book, int, error) {
+	order, ok := orderBy(q.Sort)
+	if !ok {
+		return nil, 0, fmt.Errorf("list books: unknown sort %q", q.Sort)
+	}
+	// The controller's validation keeps requests in these bounds; the store
+	// checks them again because it does the arithmetic.
+	if q.Page < 1 || q.Page > maxPage || q.Size < 1 || q.Size > maxPageSize {
+		return nil, 0, fmt.Errorf("list books: page %d size %d out of bounds", q.Page, q.Size)
+	}
+	dir := " ASC"
+	if q.Desc {
+		dir = " DESC"
+	}
+	where, args := "", []any{}
+	if q.Search != "" {
+		like := "%" + escapeLike(q.Search) + "%"
+		where = ` WHERE title LIKE ? ESCAPE '\' OR author LIKE ? ESCAPE '\'`
+		args = append(args, like, like)
+	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM books").Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM books"+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count books: %w", err)
 	}
+	// The offset is computed in int64 from bounded values (page ≤ maxPage,
+	// size ≤ maxPageSize), so it cannot overflow; a page past the end is
+	// answered empty by SQLite.
+	offset := (int64(q.Page) - 1) * int64(q.Size)
 	rows, err := s.db.QueryContext(ctx,
-		"SELECT "+bookColumns+" FROM books ORDER BY id DESC LIMIT ? OFFSET ?", size, (page-1)*size)
+		"SELECT "+bookColumns+" FROM books"+where+" ORDER BY "+order+dir+", id"+dir+" LIMIT ? OFFSET ?",
+		append(args, q.Size, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list books: %w", err)
 	}
 	defer rows.Close()
-	items := make([]Book, 0, size)
+	items := make([]Book, 0, q.Size)
 	for rows.Next() {
 		b, err := scanBook(rows)
 		if err != nil {

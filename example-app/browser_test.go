@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,9 +15,13 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// screenshotDirEnv names a directory where the browser test also saves
-// screenshots of the pages it passed through, for people to look at.
-const screenshotDirEnv = "EXAMPLE_APP_SCREENSHOTS"
+// updateScreenshotsEnv, set to 1, makes the browser test save a
+// viewport-sized screenshot of each page it passes through into
+// screenshotDir, for people to review; normal runs write nothing.
+const updateScreenshotsEnv = "UPDATE_SCREENSHOTS"
+
+// screenshotDir is where the screenshots go, relative to this package.
+const screenshotDir = "../docs/screenshots"
 
 // findChromium returns the browser binary, or "".
 func findChromium() string {
@@ -27,10 +33,12 @@ func findChromium() string {
 	return ""
 }
 
-// TestBrowser drives real Chromium through the pages: an admin logs in,
-// sees the list, adds a book, sees it, deletes it and logs out (landing on
-// the login page); a reader logs in and finds no buttons to change
-// anything.
+// TestBrowser drives real Chromium through the pages: the home page
+// logged out and in, the login, the list with search and sorting, a book
+// with every field wrong (all errors shown at once), adding and deleting,
+// the error page, a browser sent to the login page by a 401, the About
+// page, the phone layout at 390 px (no sideways scroll, no cut-off cell),
+// logging out, and a reader who finds no buttons to change anything.
 func TestBrowser(t *testing.T) {
 	bin := findChromium()
 	if bin == "" {
@@ -38,7 +46,7 @@ func TestBrowser(t *testing.T) {
 	}
 	a := startApp(t, tempDB(t), nil)
 
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin),
@@ -48,28 +56,29 @@ func TestBrowser(t *testing.T) {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("hide-scrollbars", true),
 		chromedp.NoFirstRun,
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
+		chromedp.WindowSize(1200, 800),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	defer cancelAlloc()
 	browser, cancelBrowser := chromedp.NewContext(allocCtx)
 	defer cancelBrowser()
 
-	shots := os.Getenv(screenshotDirEnv)
-	// shot saves a screenshot for people when screenshotDirEnv is set.
+	update := os.Getenv(updateScreenshotsEnv) == "1"
+	// shot saves what the viewport shows when updateScreenshotsEnv is set.
 	shot := func(name string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			if shots == "" {
+			if !update {
 				return nil
 			}
-			png, err := chromedp.FullScreenshot(100)(ctx, tg)
+			png, err := chromedp.CaptureScreenshot()(ctx, tg)
 			if err != nil {
 				return err
 			}
-			path := filepath.Join(shots, name+".png")
-			t.Logf("screenshot: %s", path)
+			path := filepath.Join(screenshotDir, name+".png")
+			t.Logf("screenshot: %s (%d KB)", path, len(png)>>10)
 			return os.WriteFile(path, png, 0o644)
 		})
 	}
@@ -90,7 +99,8 @@ func TestBrowser(t *testing.T) {
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(browser, actions...); err != nil {
-			fail("%s: %v", name, err)
+			state, _ := chromedp.Run(browser, chromedp.Evaluate[string](`location.href + " rows=" + document.querySelectorAll("#books-body tr[data-id]").length + " search=" + (document.getElementById("search") || {}).value`))
+			fail("%s: %v (page: %s)", name, err, state)
 		}
 	}
 	js := func(expr string) any {
@@ -123,13 +133,28 @@ func TestBrowser(t *testing.T) {
 			chromedp.Poll[chromedp.Void](`document.body.dataset.loaded === "true"`),
 		)
 	}
+	// column lists the texts of one column (a td class) of the rows on screen.
+	column := func(cls string) []string {
+		t.Helper()
+		v := js(`Array.from(document.querySelectorAll("#books-body tr[data-id] td.` + cls + `")).map((td) => td.textContent)`)
+		var out []string
+		for _, x := range v.([]any) {
+			out = append(out, fmt.Sprint(x))
+		}
+		return out
+	}
+	// waitList waits for the list to show what the address now asks for.
+	waitList := func(cond string) chromedp.Action[chromedp.Void] {
+		return chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(10*time.Second))
+	}
 	title := fmt.Sprintf("Browser Test Book %d", time.Now().UnixNano())
 	row := fmt.Sprintf(`#books-body tr[data-title=%q]`, title)
 
-	step("admin logs in",
+	step("the home page, logged out",
 		chromedp.Navigate(a.base+"/"),
-		chromedp.WaitVisible("#server-time"),
-		shot("index"),
+		chromedp.WaitVisible("#book-count"),
+		chromedp.WaitVisible("#login-link"),
+		shot("home"),
 		chromedp.Click("#login-link"),
 		chromedp.WaitVisible("#login-form"),
 		shot("login"),
@@ -141,14 +166,57 @@ func TestBrowser(t *testing.T) {
 	if n := js(`document.querySelectorAll("#books-body tr[data-id]").length`); n != float64(10) {
 		fail("admin sees %v rows, want 10", n)
 	}
-	if who := js(`document.getElementById("whoami").textContent`); !strings.Contains(fmt.Sprint(who), "admin") {
-		fail("whoami %q", who)
+	step("whoami",
+		chromedp.Poll[chromedp.Void](`document.getElementById("whoami").textContent.includes("admin")`),
+		shot("books"),
+	)
+
+	step("search by author",
+		chromedp.SendKeys("#search", "fowler"),
+		waitList(`location.search.includes("q=fowler") && document.querySelectorAll("#books-body tr[data-id]").length === 2`),
+		shot("books-search"),
+	)
+	for _, author := range column("author") {
+		if !strings.Contains(author, "Fowler") {
+			fail("search for fowler shows %q", author)
+		}
+	}
+	step("clear the search",
+		// As the search field's clear button does.
+		chromedp.Evaluate[chromedp.Void](`const s = document.getElementById("search"); s.value = ""; s.dispatchEvent(new Event("input"))`),
+		waitList(`!location.search.includes("q=") && document.querySelectorAll("#books-body tr[data-id]").length === 10`),
+	)
+	step("sort by title",
+		chromedp.Click(`button.sort[data-sort="title"]`),
+		waitList(`location.search.includes("sort=title") && location.search.includes("order=asc") && document.body.dataset.loaded === "true"`),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#books-body td.title").textContent === "Clean Code"`),
+	)
+	titles := column("title")
+	if !slices.IsSortedFunc(titles, func(x, y string) int { return strings.Compare(strings.ToLower(x), strings.ToLower(y)) }) {
+		fail("title A-Z: %q", titles)
+	}
+	step("title Z-A",
+		chromedp.Click(`button.sort[data-sort="title"]`),
+		waitList(`location.search.includes("order=desc") && document.querySelector("#books-body td.title").textContent === "Working Effectively with Legacy Code"`),
+	)
+	if got := js(`document.getElementById("sort-select").value`); got != "title:desc" {
+		fail("the sort menu shows %v after sorting Z-A by the header", got)
 	}
 
-	step("admin adds a book",
+	step("every field's error at once",
 		chromedp.WaitVisible("#add-btn"),
 		chromedp.Click("#add-btn"),
 		chromedp.WaitVisible("#book-dialog"),
+		chromedp.SendKeys("#book-title", "   "),
+		chromedp.SendKeys("#book-year", "3000"),
+		chromedp.Click("#book-save"),
+		chromedp.WaitVisible("#book-title-error"),
+		chromedp.WaitVisible("#book-author-error"),
+		chromedp.WaitVisible("#book-year-error"),
+		shot("book-errors"),
+	)
+	step("admin adds a book",
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("book-title").value = ""; document.getElementById("book-year").value = ""`),
 		chromedp.SendKeys("#book-title", title),
 		chromedp.SendKeys("#book-author", "Chromium Headless"),
 		chromedp.SendKeys("#book-year", "2024"),
@@ -156,13 +224,10 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click("#book-save"),
 		chromedp.WaitNotVisible("#book-dialog"),
 		chromedp.WaitVisible(row),
-		shot("books-admin"),
 	)
-
 	step("admin deletes it",
 		chromedp.Click(row+` button[data-action="delete"]`),
 		chromedp.WaitVisible("#confirm-dialog"),
-		shot("confirm-delete"),
 		chromedp.Click("#confirm-yes"),
 		chromedp.WaitNotPresent(row),
 	)
@@ -171,14 +236,77 @@ func TestBrowser(t *testing.T) {
 	var page struct {
 		Items []Book `json:"items"`
 	}
-	a.call(t, "GET", "/book/list?size=100", p.AccessToken, nil).data(t, &page)
-	for _, b := range page.Items {
-		if b.Title == title {
-			t.Errorf("book %q still in the catalogue", title)
-		}
+	a.call(t, "GET", "/book/list?size=100&q="+url.QueryEscape(title), p.AccessToken, nil).data(t, &page)
+	if len(page.Items) != 0 {
+		t.Errorf("book %q still in the catalogue", title)
 	}
 
+	step("the home page knows who is logged in",
+		chromedp.Navigate(a.base+"/"),
+		chromedp.Poll[chromedp.Void](`document.getElementById("home-user").textContent === "admin"`),
+		shot("home-logged-in"),
+	)
+	if js(`getComputedStyle(document.getElementById("login-link")).display === "none" && getComputedStyle(document.getElementById("nav-login")).display === "none"`) != true {
+		fail("the home page offers to log in while logged in")
+	}
+
+	step("the About page",
+		chromedp.Navigate(a.base+"/about.html"),
+		chromedp.WaitVisible("table.routes"),
+		shot("about"),
+	)
+	if n := js(`document.querySelectorAll("table.routes tbody tr").length`); n.(float64) < 10 {
+		fail("the About page lists %v routes", n)
+	}
+
+	step("a missing page is an error page",
+		chromedp.Navigate(a.base+"/no/such/page"),
+		chromedp.WaitVisible("#error-page"),
+		shot("error"),
+	)
+	if got := js(`document.getElementById("error-page").dataset.status`); got != "404" {
+		fail("error page status %v", got)
+	}
+
+	step("phone width: labelled cards, nothing cut off",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Navigate(a.base+"/books.html"),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.loaded === "true"`),
+		shot("books-phone"),
+	)
+	for _, pg := range []struct{ path, shot string }{
+		{"/books.html", ""}, {"/", "home-phone"}, {"/about.html", "about-phone"}, {"/no/such/page", ""}, {"/login.html", ""},
+	} {
+		path := pg.path
+		if path != "/books.html" {
+			actions := []chromedp.Action[chromedp.Void]{chromedp.Navigate(a.base + path), chromedp.WaitReady("footer")}
+			if pg.shot != "" {
+				actions = append(actions, shot(pg.shot))
+			}
+			step("phone "+path, actions...)
+		}
+		if got := js(`document.documentElement.scrollWidth <= window.innerWidth`); got != true {
+			fail("%s at 390 px scrolls sideways: scrollWidth %v, innerWidth %v", path,
+				js(`document.documentElement.scrollWidth`), js(`window.innerWidth`))
+		}
+	}
+	step("back to the list", chromedp.Navigate(a.base+"/books.html"), chromedp.Poll[chromedp.Void](`document.body.dataset.loaded === "true"`))
+	cut := js(`Array.from(document.querySelectorAll("#books-body td")).filter((td) => {
+		const r = td.getBoundingClientRect();
+		return getComputedStyle(td).display !== "none" &&
+			(td.scrollWidth > td.clientWidth + 1 || r.left < 0 || r.right > window.innerWidth);
+	}).map((td) => td.dataset.label + ": " + td.textContent)`)
+	if len(cut.([]any)) != 0 {
+		fail("cells cut off at 390 px: %v", cut)
+	}
+	if got := js(`getComputedStyle(document.querySelector("#books-body td.year")).display !== "none" && getComputedStyle(document.querySelector("#books-body td.isbn")).display !== "none"`); got != true {
+		fail("Year or ISBN hidden at 390 px")
+	}
+	step("desktop again", chromedp.EmulateViewport(1200, 800))
+
 	step("admin logs out",
+		chromedp.Navigate(a.base+"/books.html"),
+		chromedp.WaitVisible("#logout-btn"),
 		chromedp.Click("#logout-btn"),
 		chromedp.WaitVisible("#login-form"),
 	)
@@ -189,6 +317,14 @@ func TestBrowser(t *testing.T) {
 		fail("access token kept after logout")
 	}
 
+	step("a browser asking for the API without a login is sent to log in",
+		chromedp.Navigate(a.base+"/book/list?page=2"),
+		chromedp.WaitVisible("#login-form"),
+	)
+	if loc := location(); !strings.Contains(loc, "/login.html?next=%2Fbook%2Flist%3Fpage%3D2") {
+		fail("after a browser 401: at %s", loc)
+	}
+	// An API URL is no page to come back to: the login goes to the list.
 	step("reader logs in", logIn("reader", "reader123"), shot("books-reader"))
 	if js(`document.getElementById("add-btn") === null`) != true {
 		fail("the reader has an add button")
@@ -197,12 +333,16 @@ func TestBrowser(t *testing.T) {
 		fail("the reader has %v edit/delete buttons", n)
 	}
 
-	step("a 401 sends the reader to the login page",
+	step("a 401 sends the reader to the login page, and back",
 		chromedp.Evaluate[chromedp.Void](`localStorage.setItem("accessToken", "not.a.token"); localStorage.removeItem("refreshToken")`),
 		chromedp.Click("#next-btn"),
 		chromedp.WaitVisible("#login-form"),
 	)
-	if loc := location(); !strings.HasSuffix(loc, "/login.html") {
+	if loc := location(); !strings.Contains(loc, "/login.html?next=%2Fbooks.html") {
 		fail("after a 401: at %s", loc)
+	}
+	step("reader logs in again", logIn("reader", "reader123"))
+	if loc := location(); !strings.Contains(loc, "/books.html?") {
+		fail("after logging in again: at %s", loc)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -44,6 +45,9 @@ type pageController struct {
 	static fs.FS
 	files  http.Handler
 	icon   []byte
+	// routes lists the dispatcher's routes for the About page; it is set
+	// when the routes are registered.
+	routes func() ([]dispatcher.RouteInfo, error)
 }
 
 func newPageController(books *Store) (*pageController, error) {
@@ -63,21 +67,35 @@ func newPageController(books *Store) (*pageController, error) {
 	}, nil
 }
 
+// isPage reports whether a login may return to path (?next=); anything
+// else, an API URL included, returns to the book list, because a browser
+// navigating to an API URL never sends the token kept in localStorage.
+func isPage(path string) bool {
+	switch path {
+	case "/", "/books.html", "/about.html":
+		return true
+	}
+	return false
+}
+
 // RegisterRoutes maps the pages. The login interceptor is kept off all of
-// them by path patterns (/, /**/*.html, /static/**, /favicon.ico): the
-// pages are public shells, the data behind them comes from the API.
+// them by path patterns (/, /*.html, /static/**, /favicon.ico): the pages
+// are public shells, the data behind them comes from the API.
 func (p *pageController) RegisterRoutes(d *dispatcher.Dispatcher) error {
+	p.routes = d.Routes
 	return errors.Join(
 		d.GET("/", handler.ControllerFunc(p.index)),
-		d.GET("/login.html", page("login", "Log in"), dispatcher.WithName("main.page(login)")),
+		d.GET("/login.html", handler.ControllerFunc(p.login)),
 		d.GET("/books.html", page("books", "Books"), dispatcher.WithName("main.page(books)")),
+		d.GET("/about.html", handler.ControllerFunc(p.about)),
 		d.GET("/static/{*path}", handler.ControllerFunc(p.asset)),
 		d.GET("/favicon.ico", http.HandlerFunc(p.favicon)),
 	)
 }
 
-// index is rendered on the server from a ModelAndView; the time interceptor
-// adds "now" to the model in PostHandle, after this returns.
+// index is the home page, with the size of the catalogue from the server;
+// who is logged in is filled in by the page's script, since the tokens
+// live in the browser.
 func (p *pageController) index(_ http.ResponseWriter, r *http.Request) (*handler.ModelAndView, error) {
 	n, err := p.books.CountBooks(r.Context())
 	if err != nil {
@@ -86,6 +104,35 @@ func (p *pageController) index(_ http.ResponseWriter, r *http.Request) (*handler
 	return handler.NewModelAndView("index").
 		AddObject("title", "Home").
 		AddObject("bookCount", n), nil
+}
+
+// login is the login form. The page to return to comes from ?next= and is
+// checked here, on the server: a same-site path to one of the pages, or
+// the book list.
+func (p *pageController) login(_ http.ResponseWriter, r *http.Request) (*handler.ModelAndView, error) {
+	next := "/books.html"
+	if n := r.URL.Query().Get("next"); dispatcher.SameSitePath(n) {
+		if u, err := url.Parse(n); err == nil && isPage(u.Path) {
+			next = n
+		}
+	}
+	return handler.NewModelAndView("login").
+		AddObject("title", "Log in").
+		AddObject("script", "login").
+		AddObject("next", next), nil
+}
+
+// about explains how the app is built on Portico. It is rendered from a
+// ModelAndView; the time interceptor adds "now" to the model in
+// PostHandle, after this returns.
+func (p *pageController) about(_ http.ResponseWriter, _ *http.Request) (*handler.ModelAndView, error) {
+	routes, err := p.routes()
+	if err != nil {
+		return nil, err
+	}
+	return handler.NewModelAndView("about").
+		AddObject("title", "About Portico").
+		AddObject("routes", routes), nil
 }
 
 // page returns a controller for a page whose content is filled in by its

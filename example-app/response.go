@@ -24,13 +24,3 @@ func created(data any) *handler.Response { return reply(http.StatusCreated, "cre
 func reply(status int, msg string, data any) *handler.Response {
 	return handler.NewResponse(status, envelope{Code: status, Message: msg, Data: data})
 }
-
-// fieldError is a 400 naming one field, shaped like the binder's
-// validation errors.
-func fieldError(field, msg string) *handler.Error {
-	return &handler.Error{
-		Status:  http.StatusBadRequest,
-		Message: "validation failed",
-		Fields:  []handler.FieldError{{Field: field, Message: msg}},
-	}
-}

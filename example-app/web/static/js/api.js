@@ -2,7 +2,9 @@
 // Tokens live in localStorage; every call sends the access token as a
 // Bearer token, keeps a renewed one from the New-Token header, tries one
 // refresh when the access token has expired, and sends the user back to
-// the login page on any other 401.
+// the login page on any other 401 (unless the caller asks to stay).
+// It is loaded in <head>, so that <html data-auth="in|out"> is set before
+// the page is drawn and no "Log in" button flashes for a logged-in user.
 'use strict';
 
 const Auth = {
@@ -27,9 +29,14 @@ class ApiError extends Error {
   }
 }
 
+document.documentElement.dataset.auth = Auth.access ? 'in' : 'out';
+
+// toLogin drops the tokens and goes to the login page, which brings the
+// user back here afterwards (the server checks ?next= before using it).
 function toLogin() {
   Auth.clear();
-  window.location.assign('/login.html');
+  const here = window.location.pathname + window.location.search;
+  window.location.assign('/login.html?next=' + encodeURIComponent(here));
 }
 
 // One refresh at a time: the server ends a session whose refresh token is
@@ -53,7 +60,10 @@ function tryRefresh() {
   return refreshing;
 }
 
-async function api(method, path, body, retried) {
+// api calls the API and returns the data of the envelope, or throws an
+// ApiError. opts.stay: a 401 only clears the tokens instead of leaving the
+// page (the home page works logged out too).
+async function api(method, path, body, opts = {}) {
   const headers = { Accept: 'application/json' };
   if (Auth.access) headers.Authorization = 'Bearer ' + Auth.access;
   const init = { method, headers };
@@ -71,10 +81,15 @@ async function api(method, path, body, retried) {
     payload = { code: res.status, message: res.statusText };
   }
   if (res.status === 401) {
-    if (!retried && payload.reason === 'expired' && Auth.refresh && await tryRefresh()) {
-      return api(method, path, body, true);
+    if (!opts.retried && payload.reason === 'expired' && Auth.refresh && await tryRefresh()) {
+      return api(method, path, body, { ...opts, retried: true });
     }
-    toLogin();
+    if (opts.stay) {
+      Auth.clear();
+      document.documentElement.dataset.auth = 'out';
+    } else {
+      toLogin();
+    }
     throw new ApiError(payload, 401);
   }
   if (!res.ok) throw new ApiError(payload, res.status);

@@ -1,7 +1,8 @@
 // books.js: the book list. Everything on this page comes from the API with
 // the Bearer token; buttons for adding, editing and deleting appear only
 // for users whose permissions allow them (the API refuses the others
-// anyway, with 403).
+// anyway, with 403). Search, sort and page are kept in the address, so a
+// reload or a link shows the same list.
 'use strict';
 
 (() => {
@@ -10,7 +11,29 @@
     return;
   }
   const $ = (id) => document.getElementById(id);
-  const state = { page: 1, size: 10, total: 0, perms: [], editing: null, deleting: null };
+  const SORTS = ['id', 'title', 'author', 'year'];
+  const SIZES = [5, 10, 20, 50];
+  const FIELDS = ['title', 'author', 'year', 'isbn'];
+  const state = { page: 1, size: 10, q: '', sort: 'id', order: 'desc', perms: [], editing: null, deleting: null };
+
+  // readAddress takes the list's state from the address bar, keeping only
+  // values the API accepts.
+  function readAddress() {
+    const p = new URLSearchParams(window.location.search);
+    const page = Number(p.get('page'));
+    if (Number.isInteger(page) && page >= 1 && page <= 1000000) state.page = page;
+    const size = Number(p.get('size'));
+    if (SIZES.includes(size)) state.size = size;
+    state.q = (p.get('q') || '').slice(0, 100);
+    if (SORTS.includes(p.get('sort'))) state.sort = p.get('sort');
+    if (['asc', 'desc'].includes(p.get('order'))) state.order = p.get('order');
+  }
+
+  function query() {
+    const p = new URLSearchParams({ page: state.page, size: state.size, sort: state.sort, order: state.order });
+    if (state.q) p.set('q', state.q);
+    return p.toString();
+  }
 
   function notify(msg, bad) {
     const n = $('notice');
@@ -19,9 +42,10 @@
     n.hidden = false;
   }
 
-  function cell(text, cls) {
+  function cell(text, label, cls) {
     const td = document.createElement('td');
     td.textContent = text;
+    td.dataset.label = label;
     if (cls) td.className = cls;
     return td;
   }
@@ -35,15 +59,28 @@
     return b;
   }
 
+  function showSort() {
+    $('sort-select').value = `${state.sort}:${state.order}`;
+    for (const b of document.querySelectorAll('button.sort')) {
+      const th = b.closest('th');
+      if (b.dataset.sort === state.sort) {
+        th.setAttribute('aria-sort', state.order === 'asc' ? 'ascending' : 'descending');
+      } else {
+        th.removeAttribute('aria-sort');
+      }
+    }
+  }
+
   async function load() {
+    history.replaceState(null, '', '?' + query());
+    showSort();
     let data;
     try {
-      data = await api('GET', `/book/list?page=${state.page}&size=${state.size}`);
+      data = await api('GET', '/book/list?' + query());
     } catch (e) {
-      if (e.status !== 401) notify(e.message, true);
+      if (e.status !== 401) notify(e.fields.length ? e.fields.map((f) => `${f.field} ${f.message}`).join('; ') : e.message, true);
       return;
     }
-    state.total = data.total;
     const pages = Math.max(1, Math.ceil(data.total / state.size));
     if (state.page > pages) {
       state.page = pages;
@@ -55,7 +92,8 @@
     body.replaceChildren();
     if (data.items.length === 0) {
       const tr = document.createElement('tr');
-      const td = cell('No books yet.', 'muted');
+      tr.className = 'empty';
+      const td = cell(state.q ? `No books match “${state.q}”.` : 'No books yet.', '', 'muted');
       td.colSpan = canEdit || canDelete ? 6 : 5;
       tr.append(td);
       body.append(tr);
@@ -64,7 +102,8 @@
       const tr = document.createElement('tr');
       tr.dataset.id = b.id;
       tr.dataset.title = b.title;
-      tr.append(cell(b.id, 'num'), cell(b.title, 'title'), cell(b.author), cell(b.year || '', 'num'), cell(b.isbn || '', 'isbn'));
+      tr.append(cell(b.id, '#', 'num id'), cell(b.title, 'Title', 'title'), cell(b.author, 'Author', 'author'),
+        cell(b.year || '—', 'Year', 'num year'), cell(b.isbn || '—', 'ISBN', 'isbn'));
       if (canEdit || canDelete) {
         const actions = document.createElement('td');
         actions.className = 'actions-col';
@@ -75,10 +114,39 @@
       tr.book = b;
       body.append(tr);
     }
-    $('page-info').textContent = `Page ${state.page} of ${pages} · ${data.total} books`;
+    const found = state.q ? `${data.total} found` : `${data.total} books`;
+    $('page-info').textContent = `Page ${state.page} of ${pages} · ${found}`;
     $('prev-btn').disabled = state.page <= 1;
     $('next-btn').disabled = state.page >= pages;
     document.body.dataset.loaded = 'true';
+  }
+
+  function clearErrors() {
+    $('book-error').hidden = true;
+    for (const f of FIELDS) {
+      $(`book-${f}-error`).hidden = true;
+      $(`book-${f}`).removeAttribute('aria-invalid');
+    }
+  }
+
+  // showErrors puts each field's message under its input, all at once;
+  // what belongs to no field goes below the form.
+  function showErrors(e) {
+    const other = [];
+    for (const f of e.fields) {
+      if (FIELDS.includes(f.field)) {
+        const p = $(`book-${f.field}-error`);
+        p.textContent = `${f.field[0].toUpperCase()}${f.field.slice(1)} ${f.message}.`;
+        p.hidden = false;
+        $(`book-${f.field}`).setAttribute('aria-invalid', 'true');
+      } else {
+        other.push(`${f.field} ${f.message}`);
+      }
+    }
+    if (other.length || !e.fields.length) {
+      $('book-error').textContent = other.length ? other.join('; ') : e.message;
+      $('book-error').hidden = false;
+    }
   }
 
   function openEditor(book) {
@@ -88,14 +156,22 @@
     $('book-author').value = book ? book.author : '';
     $('book-year').value = book && book.year ? book.year : '';
     $('book-isbn').value = book ? book.isbn || '' : '';
-    $('book-error').hidden = true;
+    clearErrors();
     $('book-dialog').showModal();
     $('book-title').focus();
   }
 
   async function save(ev) {
     ev.preventDefault();
-    const year = $('book-year').value.trim();
+    clearErrors();
+    const yearInput = $('book-year');
+    const year = yearInput.value.trim();
+    if (yearInput.validity.badInput) {
+      // The browser keeps a non-number to itself (value is ""), so the
+      // server cannot be asked about it.
+      showErrors({ fields: [{ field: 'year', message: 'must be a number' }] });
+      return;
+    }
     const input = {
       title: $('book-title').value,
       author: $('book-author').value,
@@ -108,17 +184,17 @@
         notify(`Saved “${input.title.trim()}”.`);
       } else {
         await api('POST', '/book', input);
-        state.page = 1; // newest first: the new book is on page 1
+        state.page = 1;
+        state.sort = 'id';
+        state.order = 'desc'; // newest first: the new book is on top
+        state.q = '';
+        $('search').value = '';
         notify(`Added “${input.title.trim()}”.`);
       }
       $('book-dialog').close();
       await load();
     } catch (e) {
-      const err = $('book-error');
-      err.textContent = e.fields.length
-        ? e.fields.map((f) => `${f.field} ${f.message}`).join('; ')
-        : e.message;
-      err.hidden = false;
+      showErrors(e);
     }
   }
 
@@ -135,25 +211,16 @@
     }
   }
 
-  async function logout() {
-    try {
-      await api('POST', '/user/logout');
-    } catch {
-      // Logged out either way: the tokens are dropped below.
-    }
-    toLogin();
-  }
-
   async function start() {
-    let me;
-    try {
-      me = await api('GET', '/api/user/info');
-    } catch (e) {
-      if (e.status !== 401) notify(e.message, true);
+    readAddress();
+    $('search').value = state.q;
+    $('size-select').value = String(state.size);
+    const me = await window.currentUser;
+    if (!me) {
+      toLogin();
       return;
     }
     state.perms = me.permissions || [];
-    $('whoami').textContent = `${me.username} (${me.roles.join(', ')})`;
     if (can(state.perms, 'book:create')) {
       $('add-btn').hidden = false;
     } else {
@@ -165,7 +232,40 @@
     await load();
   }
 
-  $('logout-btn').addEventListener('click', logout);
+  let typing;
+  $('search').addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      state.q = $('search').value.trim();
+      state.page = 1;
+      load();
+    }, 250);
+  });
+  $('search-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    clearTimeout(typing);
+    state.q = $('search').value.trim();
+    state.page = 1;
+    load();
+  });
+  $('sort-select').addEventListener('change', (ev) => {
+    [state.sort, state.order] = ev.target.value.split(':');
+    state.page = 1;
+    load();
+  });
+  for (const b of document.querySelectorAll('button.sort')) {
+    b.addEventListener('click', () => {
+      const key = b.dataset.sort;
+      if (state.sort === key) {
+        state.order = state.order === 'asc' ? 'desc' : 'asc';
+      } else {
+        state.sort = key;
+        state.order = key === 'id' || key === 'year' ? 'desc' : 'asc';
+      }
+      state.page = 1;
+      load();
+    });
+  }
   const add = $('add-btn');
   if (add) add.addEventListener('click', () => openEditor(null));
   $('book-form').addEventListener('submit', save);

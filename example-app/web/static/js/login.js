@@ -36,7 +36,8 @@
         return;
       }
       Auth.save(body.data);
-      window.location.assign('/books.html');
+      // The server checked ?next= when it rendered this page.
+      window.location.assign(form.dataset.next || '/books.html');
     } catch (e) {
       error.textContent = 'The server cannot be reached.';
       error.hidden = false;
