@@ -18,14 +18,19 @@ import (
 func newApp(cfg Config, log *slog.Logger) fx.Option {
 	return fx.Options(
 		portico.Module,
-		fx.Supply(cfg, log, &portico.Config{
-			Addr:    cfg.Addr,
-			Filters: []func(http.Handler) http.Handler{securityHeaders, withClientIP},
-		}),
+		fx.Supply(cfg, log, serverConfig(cfg)),
 		dataModule(),
 		securityModule(),
 		webModule(),
 	)
+}
+
+// serverConfig is the parsed server settings plus the app's filters.
+func serverConfig(cfg Config) portico.Config {
+	c := cfg.HTTP
+	c.Addr = cfg.Addr
+	c.Filters = []func(http.Handler) http.Handler{securityHeaders, withClientIP}
+	return c
 }
 
 // The modules are functions rather than package variables so the package
@@ -53,6 +58,7 @@ func webModule() fx.Option {
 		fx.Provide(
 			newViews,
 			portico.AsRegistrar(newUserController),
+			portico.AsRegistrar(newLoginAPI),
 			portico.AsRegistrar(newBookController),
 			portico.AsRegistrar(newPageController),
 			portico.AsInterceptor(accessLogRegistration),
