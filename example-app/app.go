@@ -7,6 +7,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/portico-go/portico"
+	"github.com/portico-go/portico/cors"
 	"github.com/portico-go/portico/dispatcher"
 	"github.com/portico-go/portico/view"
 )
@@ -22,6 +23,30 @@ func newApp(cfg Config, log *slog.Logger) fx.Option {
 		dataModule(),
 		securityModule(),
 		webModule(),
+		corsModule(cfg.CORSOrigins),
+	)
+}
+
+// corsModule lets scripts on the given origins call the JSON API (Spring's
+// CorsRegistry through the cors package); with none, it adds nothing and
+// browsers keep cross-origin scripts out. Tokens travel in the
+// Authorization header, not in cookies, so credentials stay off.
+func corsModule(origins []string) fx.Option {
+	if len(origins) == 0 {
+		return fx.Options()
+	}
+	return fx.Options(
+		cors.Module,
+		fx.Provide(func() *cors.Registry {
+			reg := cors.NewRegistry()
+			for _, p := range []string{"/user/**", "/api/**", "/book/**"} {
+				reg.AddMapping(p).
+					AllowedOrigins(origins...).
+					AllowedMethods("GET", "POST", "PUT", "DELETE").
+					AllowedHeaders("Authorization", "Content-Type")
+			}
+			return reg
+		}),
 	)
 }
 

@@ -24,6 +24,9 @@ type Config struct {
 	DBPath string
 	// PrintRoutes (-routes) prints the route table and exits.
 	PrintRoutes bool
+	// CORSOrigins (-cors-origins, APP_CORS_ORIGINS, comma-separated) may
+	// call the API from scripts on other origins; empty: same origin only.
+	CORSOrigins []string
 
 	// Auth is the session and token settings: APP_JWT_SECRET,
 	// APP_ACCESS_TTL, APP_IDLE_TIMEOUT, APP_REFRESH_TTL,
@@ -71,6 +74,15 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	fs.StringVar(&cfg.DBPath, "db", "./data/bookstore.db", "SQLite database `file`, created and seeded on first start")
 	fs.BoolVar(&cfg.PrintRoutes, "routes", false, "print the route table with each route's interceptor chain and exit")
 	l.Env("routes", "")
+	fs.Func("cors-origins", "comma-separated `origins` (https://app.example.com) whose scripts may call the API; empty: none", func(v string) error {
+		cfg.CORSOrigins = nil
+		for o := range strings.SplitSeq(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				cfg.CORSOrigins = append(cfg.CORSOrigins, o)
+			}
+		}
+		return nil
+	})
 	if err := l.Parse(args, getenv); err != nil {
 		return Config{}, err
 	}
