@@ -49,6 +49,17 @@ func startServer(t *testing.T, cfg any) *portico.Server {
 						}
 						return handler.NewResponse(200, n), nil
 					})),
+					d.GET("/slow", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						// A slow report opts out of the write deadline when asked to.
+						if r.URL.Query().Get("optout") != "" {
+							if err := http.NewResponseController(w).SetWriteDeadline(time.Time{}); err != nil {
+								http.Error(w, err.Error(), 500)
+								return
+							}
+						}
+						time.Sleep(400 * time.Millisecond)
+						io.WriteString(w, "done")
+					})),
 					d.POST("/upload", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 						// A long upload opts out of the server's read deadline.
 						if err := http.NewResponseController(w).SetReadDeadline(time.Time{}); err != nil {
@@ -222,5 +233,27 @@ func TestConfigValueOrPointer(t *testing.T) {
 	app := fx.New(portico.Module, fx.Supply(portico.Config{Addr: "127.0.0.1:0"}, &portico.Config{Addr: "127.0.0.1:0"}), fx.NopLogger)
 	if err := app.Err(); err == nil || !strings.Contains(err.Error(), "supply one") {
 		t.Errorf("both supplied: %v", err)
+	}
+}
+
+// TestWriteTimeout: a response not written within WriteTimeout is cut off;
+// a handler that extends its own deadline finishes.
+func TestWriteTimeout(t *testing.T) {
+	srv := startServer(t, portico.Config{Addr: "127.0.0.1:0", WriteTimeout: 200 * time.Millisecond})
+	c := &http.Client{Transport: &http.Transport{}}
+	defer c.CloseIdleConnections()
+	if resp, err := c.Get("http://" + srv.Addr() + "/slow"); err == nil {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		t.Errorf("slow response past WriteTimeout arrived: %d %q", resp.StatusCode, b)
+	}
+	resp, err := c.Get("http://" + srv.Addr() + "/slow?optout=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != "done" {
+		t.Errorf("opted-out response: %d %q", resp.StatusCode, b)
 	}
 }

@@ -24,7 +24,7 @@
 // Why not a library: the parsing is the standard library's flag package;
 // what this package adds is the environment fallback (the part
 // peterbourgon/ff does) and the checks between the auth settings, about a
-// hundred lines. caarlos0/env would read the environment but not flags,
+// few hundred lines with comments. caarlos0/env would read the environment but not flags,
 // and would need its struct tags on portico.Config and auth.Config, which
 // stay plain.
 package config
