@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -255,5 +256,47 @@ func TestWriteTimeout(t *testing.T) {
 	resp.Body.Close()
 	if string(b) != "done" {
 		t.Errorf("opted-out response: %d %q", resp.StatusCode, b)
+	}
+}
+
+// BenchmarkBodyLimit: the server's handler (dispatcher and body limit)
+// with the default limit and with none, for a request without a body and
+// one with a small JSON body, side by side.
+func BenchmarkBodyLimit(b *testing.B) {
+	for _, bc := range []struct {
+		name  string
+		limit int64
+	}{{"limit", 0}, {"none", -1}} {
+		var srv *portico.Server
+		app := fx.New(portico.Module, fx.NopLogger,
+			fx.Supply(portico.Config{Addr: "127.0.0.1:0", MaxBodyBytes: bc.limit}),
+			fx.Provide(portico.AsRegistrar(func() portico.Registrar {
+				return portico.RegistrarFunc(func(d *dispatcher.Dispatcher) error {
+					return errors.Join(
+						d.GET("/hello", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "hello") })),
+						d.POST("/book", handler.Typed(func(ctx context.Context, in stalledBook) (*handler.Response, error) {
+							return handler.NewResponse(201, in), nil
+						})),
+					)
+				})
+			})),
+			fx.Populate(&srv))
+		if err := app.Err(); err != nil {
+			b.Fatal(err)
+		}
+		h := srv.HTTP.Handler
+		b.Run("GET/"+bc.name, func(b *testing.B) {
+			r := httptest.NewRequest("GET", "/hello", nil)
+			for b.Loop() {
+				h.ServeHTTP(httptest.NewRecorder(), r)
+			}
+		})
+		b.Run("POST/"+bc.name, func(b *testing.B) {
+			for b.Loop() {
+				r := httptest.NewRequest("POST", "/book", strings.NewReader(`{"title":"Dune"}`))
+				r.Header.Set("Content-Type", "application/json")
+				h.ServeHTTP(httptest.NewRecorder(), r)
+			}
+		})
 	}
 }
