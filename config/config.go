@@ -126,7 +126,7 @@ type secret struct {
 // Parse parses args, then the environment through getenv (os.Getenv, or
 // a map in tests) for every flag args left unset, then checks the auth
 // settings against each other. It returns every problem at once; -h
-// returns flag.ErrHelp.
+// returns flag.ErrHelp. Call it once, after every flag is defined.
 func (l *Loader) Parse(args []string, getenv func(string) string) error {
 	seen := map[string]string{}
 	l.fs.VisitAll(func(f *flag.Flag) {
