@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"go.uber.org/fx"
@@ -139,7 +140,8 @@ type Filter struct {
 	// Name identifies the filter in start-up errors and logs.
 	Name string
 	// Order places the filter: lower is outer and runs first. Filters
-	// with equal Order keep the order fx provided them in.
+	// with equal Order run by Name: fx value groups have no order (dig
+	// shuffles them), so the name is the only stable tie-breaker.
 	Order int
 	// Wrap returns next wrapped in the filter.
 	Wrap func(next http.Handler) http.Handler
@@ -175,7 +177,12 @@ func wrap(h http.Handler, group []Filter, plain []func(http.Handler) http.Handle
 		h = plain[i](h)
 	}
 	fs := slices.Clone(group)
-	slices.SortStableFunc(fs, func(a, b Filter) int { return a.Order - b.Order })
+	slices.SortStableFunc(fs, func(a, b Filter) int {
+		if a.Order != b.Order {
+			return a.Order - b.Order
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
 	for i := len(fs) - 1; i >= 0; i-- {
 		if fs[i].Wrap == nil {
 			return nil, fmt.Errorf("portico: filter %q (order %d) has no Wrap function", fs[i].Name, fs[i].Order)
