@@ -1,13 +1,13 @@
 package portico
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -19,17 +19,41 @@ import (
 )
 
 // Config configures the server portico.Module runs. Supply one with
-// fx.Supply; every field has a default.
+// fx.Supply, as a value or a pointer (not both); every field has a
+// default. For the timeouts and limits, zero means the default and a
+// negative value means none.
 type Config struct {
 	// Addr is the listen address; default "127.0.0.1:8080". Port 0 picks
 	// a free port (see Server.Addr).
 	Addr string
 	// ShutdownTimeout bounds graceful shutdown; default 10s.
 	ShutdownTimeout time.Duration
-	// ReadHeaderTimeout guards against slow clients; default 10s.
+	// ReadHeaderTimeout bounds reading a request's headers; default 10s.
 	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request, body included, from
+	// its first byte; default 30s. Without it a client that announces a
+	// body and never sends it holds a connection (and a goroutine)
+	// forever. A handler that accepts long uploads extends its own
+	// request's deadline with http.ResponseController.SetReadDeadline.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds writing the response, from the end of the
+	// request's headers; default 60s. Streaming and long downloads extend
+	// their own deadline with http.ResponseController.SetWriteDeadline.
+	WriteTimeout time.Duration
 	// IdleTimeout for keep-alive connections; default 120s.
 	IdleTimeout time.Duration
+	// MaxHeaderBytes bounds the request line and headers; default 64 KiB
+	// (net/http's own default is 1 MiB, which is also what a negative
+	// value leaves). Larger requests get 431.
+	MaxHeaderBytes int
+	// MaxBodyBytes bounds every request body; default 4 MiB. Reading past
+	// it fails with *http.MaxBytesError, which binding and the
+	// dispatcher answer with 413. The binder's own, smaller limit
+	// (binding.MaxBodySize) still applies to bound bodies; this one also
+	// covers handlers that read r.Body themselves. A handler that accepts
+	// larger uploads replaces r.Body with its own http.MaxBytesReader
+	// over the original.
+	MaxBodyBytes int64
 	// Filters wrap the whole dispatcher, first is outermost: ordinary
 	// net/http middleware (CORS, compression, tracing) that sees every
 	// request, 404s included.
@@ -46,10 +70,47 @@ func (c Config) withDefaults() Config {
 	if c.ReadHeaderTimeout == 0 {
 		c.ReadHeaderTimeout = 10 * time.Second
 	}
+	if c.ReadTimeout == 0 {
+		c.ReadTimeout = DefaultReadTimeout
+	}
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = DefaultWriteTimeout
+	}
 	if c.IdleTimeout == 0 {
 		c.IdleTimeout = 120 * time.Second
 	}
+	if c.MaxHeaderBytes == 0 {
+		c.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
 	return c
+}
+
+// Defaults for Config's timeouts and limits.
+const (
+	DefaultReadTimeout    = 30 * time.Second
+	DefaultWriteTimeout   = 60 * time.Second
+	DefaultMaxHeaderBytes = 64 << 10
+	DefaultMaxBodyBytes   = 4 << 20
+)
+
+// none turns Config's "negative means none" into net/http's zero.
+func none[T int | int64 | time.Duration](v T) T { return max(v, 0) }
+
+// limitBody caps every request body at n bytes. Requests without a body
+// (GET, most of the traffic) pass without an allocation.
+func limitBody(h http.Handler, n int64) http.Handler {
+	if n <= 0 {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, n)
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // Registrar contributes routes: the fx-side counterpart of a Spring
@@ -79,8 +140,8 @@ type Filter struct {
 	// Name identifies the filter in start-up errors and logs.
 	Name string
 	// Order places the filter: lower is outer and runs first. Filters
-	// with equal Order run in Name order: fx hands a value group over in
-	// no fixed order.
+	// with equal Order run by Name: fx value groups have no order (dig
+	// shuffles them), so the name is the only stable tie-breaker.
 	Order int
 	// Wrap returns next wrapped in the filter.
 	Wrap func(next http.Handler) http.Handler
@@ -117,7 +178,10 @@ func wrap(h http.Handler, group []Filter, plain []func(http.Handler) http.Handle
 	}
 	fs := slices.Clone(group)
 	slices.SortStableFunc(fs, func(a, b Filter) int {
-		return cmp.Or(cmp.Compare(a.Order, b.Order), strings.Compare(a.Name, b.Name))
+		if a.Order != b.Order {
+			return a.Order - b.Order
+		}
+		return strings.Compare(a.Name, b.Name)
 	})
 	for i := len(fs) - 1; i >= 0; i-- {
 		if fs[i].Wrap == nil {
@@ -214,6 +278,7 @@ type serverParams struct {
 	Lifecycle  fx.Lifecycle
 	Dispatcher *dispatcher.Dispatcher
 	Config     *Config      `optional:"true"`
+	ConfigVal  Config       `optional:"true"`
 	Logger     *slog.Logger `optional:"true"`
 	Filters    []Filter     `group:"portico.filters"`
 }
@@ -222,8 +287,11 @@ type serverParams struct {
 // start (so a bad address fails start-up) and shuts down gracefully on
 // stop: in-flight requests finish, bounded by Config.ShutdownTimeout.
 func NewServer(p serverParams) (*Server, error) {
-	cfg := Config{}
+	cfg := p.ConfigVal
 	if p.Config != nil {
+		if !reflect.ValueOf(p.ConfigVal).IsZero() {
+			return nil, errors.New("portico: both a Config and a *Config were supplied; supply one")
+		}
 		cfg = *p.Config
 	}
 	cfg = cfg.withDefaults()
@@ -231,7 +299,7 @@ func NewServer(p serverParams) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	h, err := wrap(p.Dispatcher, p.Filters, cfg.Filters)
+	h, err := wrap(limitBody(p.Dispatcher, cfg.MaxBodyBytes), p.Filters, cfg.Filters)
 	if err != nil {
 		return nil, err
 	}
@@ -239,8 +307,11 @@ func NewServer(p serverParams) (*Server, error) {
 		HTTP: &http.Server{
 			Addr:              cfg.Addr,
 			Handler:           h,
-			ReadHeaderTimeout: cfg.ReadHeaderTimeout,
-			IdleTimeout:       cfg.IdleTimeout,
+			ReadHeaderTimeout: none(cfg.ReadHeaderTimeout),
+			ReadTimeout:       none(cfg.ReadTimeout),
+			WriteTimeout:      none(cfg.WriteTimeout),
+			IdleTimeout:       none(cfg.IdleTimeout),
+			MaxHeaderBytes:    none(cfg.MaxHeaderBytes),
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		},
 		cfg: cfg, log: log, done: make(chan struct{}),

@@ -47,14 +47,15 @@ func ExampleClientIP() {
 }
 
 func ExampleLimiter() {
+	ctx := context.Background()
 	l := auth.NewLimiter(auth.LimiterConfig{MaxFailures: 2})
 	for range 3 {
-		if err := l.Allow("alice", "192.0.2.1"); err != nil {
+		if err := l.Allow(ctx, "alice", "192.0.2.1"); err != nil {
 			fmt.Println(auth.ReasonOf(err))
 			break
 		}
 		// ... password check failed:
-		l.Failure("alice", "192.0.2.1")
+		l.Failure(ctx, "alice", "192.0.2.1")
 	}
 	// Output: too_many_requests
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"hash/maphash"
 	"strings"
@@ -33,6 +34,19 @@ type LimiterConfig struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
+
+// LoginLimiter throttles password guessing. Login endpoints call Allow
+// before checking a password, then Failure or Success. An implementation
+// that cannot reach its state returns an error (an *Error with
+// ReasonStoreUnavailable for a shared store that is down); callers refuse
+// the login rather than skip the limit.
+type LoginLimiter interface {
+	Allow(ctx context.Context, username, clientIP string) error
+	Failure(ctx context.Context, username, clientIP string) error
+	Success(ctx context.Context, username, clientIP string) error
+}
+
+var _ LoginLimiter = (*Limiter)(nil)
 
 // Limiter throttles password guessing per user name and per client address.
 // It keeps state in memory, so each process counts on its own. It is safe
@@ -93,7 +107,7 @@ func (l *Limiter) addrKey(ip string) uint64 { return maphash.String(l.seed, ip) 
 // proceed. When it may not, the error is an *Error with
 // ReasonTooManyRequests and RetryAfter set. Call it before checking the
 // password, so a blocked guesser learns nothing.
-func (l *Limiter) Allow(username, clientIP string) error {
+func (l *Limiter) Allow(_ context.Context, username, clientIP string) error {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -104,22 +118,25 @@ func (l *Limiter) Allow(username, clientIP string) error {
 	return nil
 }
 
-// Failure records a failed login for username from clientIP.
-func (l *Limiter) Failure(username, clientIP string) {
+// Failure records a failed login for username from clientIP. The memory
+// limiter never fails.
+func (l *Limiter) Failure(_ context.Context, username, clientIP string) error {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.add(l.users, l.userKey(username), now)
 	l.add(l.addrs, l.addrKey(clientIP), now)
+	return nil
 }
 
 // Success clears the user name's failures after a good login. The address
 // count is kept: otherwise an attacker owning one account could reset it
-// between guesses at others.
-func (l *Limiter) Success(username string) {
+// between guesses at others. The memory limiter never fails.
+func (l *Limiter) Success(_ context.Context, username, _ string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.users, l.userKey(username))
+	return nil
 }
 
 // blocked returns how long f still blocks attempts, or 0.

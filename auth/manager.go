@@ -73,14 +73,17 @@ type Principal struct {
 	Name string
 }
 
-// TokenPair is what a login or refresh returns to the client. The JSON
-// names follow OAuth 2.0 (RFC 6749, section 5.1).
+// TokenPair is what a login or refresh returns to the client. Its JSON is
+// Portico's one token shape, in the camelCase of the rest of the API
+// ({"accessToken", "refreshToken", "tokenType", "expiresIn"}); the login
+// endpoints (auth/loginapi) send it as the data of a {code, message,
+// data} envelope and client.Login reads it from there.
 type TokenPair struct {
-	AccessToken  string `json:"access_token"`
-	RefreshToken string `json:"refresh_token"`
-	TokenType    string `json:"token_type"`
+	AccessToken  string `json:"accessToken"`
+	RefreshToken string `json:"refreshToken"`
+	TokenType    string `json:"tokenType"`
 	// ExpiresIn is the access token's lifetime in seconds.
-	ExpiresIn int64 `json:"expires_in"`
+	ExpiresIn int64 `json:"expiresIn"`
 }
 
 // Identity is an authenticated request's user and session.

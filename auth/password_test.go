@@ -37,3 +37,17 @@ func TestHashPasswordRefusesTruncation(t *testing.T) {
 		t.Fatal("HashPassword accepted a password bcrypt would truncate")
 	}
 }
+
+// TestDummyHash: the dummy costs what a default-cost hash costs, and no
+// password matches it by accident.
+func TestDummyHash(t *testing.T) {
+	cost, err := bcrypt.Cost([]byte(auth.DummyHash))
+	if err != nil || cost != bcrypt.DefaultCost {
+		t.Fatalf("cost %d, %v; want %d", cost, err, bcrypt.DefaultCost)
+	}
+	for _, pw := range []string{"", "admin123", "password"} {
+		if err := auth.CheckPassword(auth.DummyHash, pw); auth.ReasonOf(err) != auth.ReasonBadCredentials || strings.Contains(err.Error(), "unusable") {
+			t.Errorf("%q: %v", pw, err)
+		}
+	}
+}

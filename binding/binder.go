@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -267,6 +268,11 @@ func (b *Binder) decodeBody(r *http.Request, p *plan, v reflect.Value) (form url
 				Message: fmt.Sprintf("request body exceeds %d bytes", mbe.Limit),
 				Err:     err,
 			}
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			// The server's read deadline (portico.Config.ReadTimeout)
+			// passed: the client was too slow, the request was not bad.
+			return nil, false, &handler.Error{Status: http.StatusRequestTimeout, Message: "request body not received in time", Err: err}
 		}
 		return nil, false, &handler.Error{Status: http.StatusBadRequest, Message: "could not read request body", Err: err}
 	}

@@ -47,8 +47,9 @@ func (e *StatusError) Error() string {
 
 // JSONRefresher returns a [Refresher] for Portico's token protocol: it POSTs
 // {"refreshToken": "..."} to url and reads the new tokens from the data
-// field of the {"code","message","data"} envelope, the shape the example
-// app's /user/refresh returns. A 401 or 403 (a used or invalid refresh
+// field of the {"code","message","data"} envelope: Portico's one token
+// shape, answered by auth/loginapi's refresh endpoint (POST /auth/refresh
+// by default). A 401 or 403 (a used or invalid refresh
 // token) is reported as [ErrSessionExpired].
 func JSONRefresher(url string) Refresher {
 	return RefresherFunc(func(ctx context.Context, c *http.Client, current Tokens) (Tokens, error) {
@@ -70,7 +71,7 @@ func JSONRefresher(url string) Refresher {
 }
 
 // Login obtains tokens from a login endpoint of Portico's token protocol
-// (the example app's POST /user/login), using c or http.DefaultClient if c
+// (auth/loginapi's POST /auth/login by default), using c or http.DefaultClient if c
 // is nil. Store the result in the [TokenStore] given to [BearerAuth]. Wrong
 // credentials come back as a *[StatusError] with StatusCode 401.
 func Login(ctx context.Context, c *http.Client, url, username, password string) (Tokens, error) {
@@ -88,7 +89,8 @@ func Login(ctx context.Context, c *http.Client, url, username, password string) 
 // misbehaving server cannot make the client buffer without limit.
 const maxTokenResponse = 1 << 20
 
-// envelope is the example app's response wrapper.
+// envelope is the token response: an auth.TokenPair, camelCase, as the
+// data of Portico's {code, message, data} envelope.
 type envelope struct {
 	Code    int    `json:"code"`
 	Message string `json:"message"`

@@ -7,6 +7,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/portico-go/portico"
+	"github.com/portico-go/portico/cors"
 	"github.com/portico-go/portico/dispatcher"
 	"github.com/portico-go/portico/view"
 )
@@ -18,14 +19,43 @@ import (
 func newApp(cfg Config, log *slog.Logger) fx.Option {
 	return fx.Options(
 		portico.Module,
-		fx.Supply(cfg, log, &portico.Config{
-			Addr:    cfg.Addr,
-			Filters: []func(http.Handler) http.Handler{securityHeaders, withClientIP},
-		}),
+		fx.Supply(cfg, log, serverConfig(cfg)),
 		dataModule(),
 		securityModule(),
 		webModule(),
+		corsModule(cfg.CORSOrigins),
 	)
+}
+
+// corsModule lets scripts on the given origins call the JSON API (Spring's
+// CorsRegistry through the cors package); with none, it adds nothing and
+// browsers keep cross-origin scripts out. Tokens travel in the
+// Authorization header, not in cookies, so credentials stay off.
+func corsModule(origins []string) fx.Option {
+	if len(origins) == 0 {
+		return fx.Options()
+	}
+	return fx.Options(
+		cors.Module,
+		fx.Provide(func() *cors.Registry {
+			reg := cors.NewRegistry()
+			for _, p := range []string{"/user/**", "/api/**", "/book/**"} {
+				reg.AddMapping(p).
+					AllowedOrigins(origins...).
+					AllowedMethods("GET", "POST", "PUT", "DELETE").
+					AllowedHeaders("Authorization", "Content-Type")
+			}
+			return reg
+		}),
+	)
+}
+
+// serverConfig is the parsed server settings plus the app's filters.
+func serverConfig(cfg Config) portico.Config {
+	c := cfg.HTTP
+	c.Addr = cfg.Addr
+	c.Filters = []func(http.Handler) http.Handler{securityHeaders, withClientIP}
+	return c
 }
 
 // The modules are functions rather than package variables so the package
@@ -53,6 +83,7 @@ func webModule() fx.Option {
 		fx.Provide(
 			newViews,
 			portico.AsRegistrar(newUserController),
+			portico.AsRegistrar(newLoginAPI),
 			portico.AsRegistrar(newBookController),
 			portico.AsRegistrar(newPageController),
 			portico.AsInterceptor(accessLogRegistration),

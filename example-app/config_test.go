@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portico-go/portico/config"
 )
 
 func TestConfigDefaults(t *testing.T) {
@@ -15,9 +17,9 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{
-		Addr: "127.0.0.1:8080", DBPath: "./data/bookstore.db", RedisPrefix: "bookstore:session:",
-		AccessTTL: 15 * time.Minute, IdleTimeout: 30 * time.Minute, RefreshTTL: 168 * time.Hour, RenewBefore: 5 * time.Minute,
-		SecretGenerated: true,
+		Addr: "127.0.0.1:8080", DBPath: "./data/bookstore.db", Auth: config.Auth{RedisPrefix: "bookstore:session:",
+			AccessTTL: 15 * time.Minute, IdleTimeout: 30 * time.Minute, RefreshTTL: 168 * time.Hour, RenewBefore: 5 * time.Minute,
+			SecretGenerated: true},
 	}
 	got := cfg
 	got.JWTSecret = nil

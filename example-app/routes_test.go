@@ -39,6 +39,7 @@ func TestPrintRoutes(t *testing.T) {
 		{"POST", "/user/login", log + " -> " + mt},
 		{"POST", "/user/refresh", log + " -> " + mt},
 		{"POST", "/user/logout", log + " -> " + login + " -> " + mt},
+		{"POST", "/user/logout-all", log + " -> " + login + " -> " + mt},
 		{"GET", "/api/user/info", log + " -> " + login + " -> " + mt},
 		{"POST", "/api/admin/users/{username}/kickout", log + " -> " + login + " -> " + mt},
 		{"GET", "/book/list", log + " -> " + login + " -> " + mt},

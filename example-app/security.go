@@ -8,7 +8,6 @@ import (
 
 	"github.com/portico-go/portico/auth"
 	"github.com/portico-go/portico/auth/session"
-	"github.com/portico-go/portico/auth/token"
 	"github.com/portico-go/portico/interceptor/login"
 )
 
@@ -21,19 +20,9 @@ func newAuthManager(lc fx.Lifecycle, cfg Config, store session.Store, log *slog.
 	if cfg.SecretGenerated {
 		log.Warn(envJWTSecret + " is not set: signing tokens with a random secret, so every restart logs everybody out")
 	}
-	m, err := auth.New(auth.Config{
-		Issuer:             "portico-bookstore",
-		Audience:           "portico-bookstore-api",
-		Keys:               []token.Key{{ID: jwtKeyID, Secret: cfg.JWTSecret}},
-		ActiveKey:          jwtKeyID,
-		Store:              store,
-		AccessTTL:          cfg.AccessTTL,
-		IdleTimeout:        cfg.IdleTimeout,
-		RefreshTTL:         cfg.RefreshTTL,
-		RenewBefore:        cfg.RenewBefore,
-		Leeway:             cfg.TokenLeeway,
-		MaxSessionsPerUser: cfg.MaxSessions,
-	})
+	ac := cfg.Auth.Config(jwtKeyID)
+	ac.Store = store
+	m, err := auth.New(ac)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +32,7 @@ func newAuthManager(lc fx.Lifecycle, cfg Config, store session.Store, log *slog.
 
 // newLimiter throttles password guessing: 5 failures a minute per user
 // name and, separately, per client address.
-func newLimiter() *auth.Limiter { return auth.NewLimiter(auth.LimiterConfig{}) }
+func newLimiter() auth.LoginLimiter { return auth.NewLimiter(auth.LimiterConfig{}) }
 
 // newLoginInterceptor is seed 001's LoginInterceptor: Bearer token, session
 // check (sliding the idle timeout), current user in the request context,

@@ -4,105 +4,60 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 
 	"github.com/portico-go/portico/auth"
+	"github.com/portico-go/portico/auth/loginapi"
 	"github.com/portico-go/portico/dispatcher"
 	"github.com/portico-go/portico/handler"
 	"github.com/portico-go/portico/interceptor/login"
 )
 
-// dummyHash is a bcrypt hash (cost 10, like the real ones) of a password
-// nobody has. Checking it when the user does not exist makes a wrong user
-// name cost as much as a wrong password, so timing does not reveal which
-// names exist.
-const dummyHash = "$2a$10$B5LtckJDw.qSCJ.vwIYvWOm.BUo9TmTNlCKPF3M5kTZ97lTy4RLma"
-
-// userController is the @RestController for logging in and out.
+// userController is the @RestController for the current user and the
+// administrators' kick-out. Logging in and out are the framework's
+// endpoints (auth/loginapi), mounted at the app's paths by newLoginAPI.
 type userController struct {
-	users   *Store
-	auth    *auth.Manager
-	limiter *auth.Limiter
+	users *Store
+	auth  *auth.Manager
 }
 
-func newUserController(users *Store, m *auth.Manager, l *auth.Limiter) *userController {
-	return &userController{users: users, auth: m, limiter: l}
+func newUserController(users *Store, m *auth.Manager) *userController {
+	return &userController{users: users, auth: m}
 }
 
-// RegisterRoutes maps the controller; login and refresh are excluded from
-// the login interceptor in interceptors.go, the others need a token.
+// RegisterRoutes maps the controller; every route needs a token.
 func (c *userController) RegisterRoutes(d *dispatcher.Dispatcher) error {
 	return errors.Join(
-		d.POST("/user/login", handler.Typed(c.login)),
-		d.POST("/user/refresh", handler.Typed(c.refresh)),
-		d.POST("/user/logout", handler.Typed(c.logout)),
 		d.GET("/api/user/info", handler.Typed(c.info)),
 		d.POST("/api/admin/users/{username}/kickout", handler.Typed(c.kickout),
 			dispatcher.WithMeta(login.RequireRoles(login.All, "admin"))),
 	)
 }
 
-type loginRequest struct {
-	Username string `json:"username" validate:"required,max=64"`
-	Password string `json:"password" validate:"required,max=72"`
+// newLoginAPI is the framework's login, refresh, logout and log out
+// everywhere endpoints at the paths this app has always used; login and
+// refresh are excluded from the login interceptor in interceptors.go.
+func newLoginAPI(users *Store, m *auth.Manager, l auth.LoginLimiter) (*loginapi.API, error) {
+	return loginapi.New(m, loginapi.AuthenticatorFunc(users.account), l, loginapi.Config{
+		LoginPath:     "/user/login",
+		RefreshPath:   "/user/refresh",
+		LogoutPath:    "/user/logout",
+		LogoutAllPath: "/user/logout-all",
+		ClientIP:      func(r *http.Request) string { return clientIP(r.Context()) },
+	})
 }
 
-// tokenResponse is the login and refresh answer, in the camelCase of the
-// rest of the API (auth.TokenPair itself marshals with OAuth's names).
-type tokenResponse struct {
-	AccessToken  string `json:"accessToken"`
-	RefreshToken string `json:"refreshToken"`
-	TokenType    string `json:"tokenType"`
-	ExpiresIn    int64  `json:"expiresIn"`
-}
-
-func tokens(p auth.TokenPair) *handler.Response {
-	return ok(tokenResponse{AccessToken: p.AccessToken, RefreshToken: p.RefreshToken, TokenType: p.TokenType, ExpiresIn: p.ExpiresIn})
-}
-
-// login checks the password (behind the failed-login limiter) and starts a
-// session.
-func (c *userController) login(ctx context.Context, in loginRequest) (*handler.Response, error) {
-	ip := clientIP(ctx)
-	if err := c.limiter.Allow(in.Username, ip); err != nil {
-		return nil, login.ToHTTP(err) // 429 with Retry-After
+// account is the loginapi.Authenticator over the users table.
+func (s *Store) account(ctx context.Context, name string) (loginapi.User, error) {
+	u, err := s.FindUser(ctx, name)
+	if errors.Is(err, errNoUser) {
+		return loginapi.User{}, loginapi.ErrUnknownUser
 	}
-	u, err := c.users.FindUser(ctx, in.Username)
-	found := err == nil
-	if err != nil && !errors.Is(err, errNoUser) {
-		return nil, err
-	}
-	hash := dummyHash
-	if found {
-		hash = u.PasswordHash
-	}
-	if err := auth.CheckPassword(hash, in.Password); err != nil || !found {
-		c.limiter.Failure(in.Username, ip)
-		if err == nil {
-			err = &auth.Error{Reason: auth.ReasonBadCredentials, Err: errNoUser}
-		}
-		return nil, login.ToHTTP(err) // 401 bad_credentials
-	}
-	c.limiter.Success(in.Username)
-	pair, err := c.auth.Login(ctx, auth.Principal{ID: strconv.FormatInt(u.ID, 10), Name: u.Username}, ip)
 	if err != nil {
-		return nil, login.ToHTTP(err)
+		return loginapi.User{}, err
 	}
-	return tokens(pair), nil
-}
-
-type refreshRequest struct {
-	RefreshToken string `json:"refreshToken"`
-}
-
-// refresh exchanges a refresh token for a new pair. Presenting one that was
-// already exchanged ends the whole session (reuse detection).
-func (c *userController) refresh(ctx context.Context, in refreshRequest) (*handler.Response, error) {
-	pair, err := c.auth.Refresh(ctx, in.RefreshToken, clientIP(ctx))
-	if err != nil {
-		return nil, login.ToHTTP(err)
-	}
-	return tokens(pair), nil
+	return loginapi.User{ID: strconv.FormatInt(u.ID, 10), Name: u.Username, PasswordHash: u.PasswordHash}, nil
 }
 
 // currentUser returns the user the login interceptor put in the request.
@@ -113,19 +68,6 @@ func currentUser(ctx context.Context) (*login.User, error) {
 		return nil, errors.New("no current user: is the login interceptor registered for this route?")
 	}
 	return u, nil
-}
-
-// logout ends the caller's session: its access and refresh tokens stop
-// working at once, on every instance sharing the session store.
-func (c *userController) logout(ctx context.Context, _ handler.Empty) (*handler.Response, error) {
-	u, err := currentUser(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.auth.Logout(ctx, u.SessionID); err != nil {
-		return nil, login.ToHTTP(err)
-	}
-	return reply(200, "logged out", nil), nil
 }
 
 type userInfo struct {
