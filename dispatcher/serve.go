@@ -77,12 +77,14 @@ func (d *Dispatcher) redirectSlash(w http.ResponseWriter, r *http.Request, path 
 
 // invoke runs one route's chain and handler for a request.
 func (d *Dispatcher) invoke(rw *responseWriter, r *http.Request, rt *route, ps httprouter.Params) {
+	// Set on the request filters passed in, before any copy, so they read
+	// the matched route once next.ServeHTTP returns.
+	r.Pattern = rt.info.Path
 	if len(rt.chain) > 0 {
 		// One context per request, never one per interceptor: later
 		// interceptors and the handler read values PreHandle attached.
 		r = r.WithContext(handler.NewContext(r.Context(), &rt.info, ps))
 	}
-	r.Pattern = rt.info.Path
 	path := r.URL.Path
 	res := &rw.res
 	var prog interceptor.Progress
