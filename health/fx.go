@@ -20,7 +20,7 @@ func AsCheck(constructor any) any {
 
 type params struct {
 	fx.In
-	Config *Config  `optional:"true"`
+	Config *Config `optional:"true"`
 	Checks []Check `group:"portico.health"`
 }
 
