@@ -10,7 +10,7 @@ import (
 
 type params struct {
 	fx.In
-	Config   *Config             `optional:"true"`
+	Config   *Config              `optional:"true"`
 	Provider trace.TracerProvider `optional:"true"`
 }
 
