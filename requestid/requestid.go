@@ -1,8 +1,9 @@
 package requestid
 
 import (
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
+	"math/rand/v2"
 	"net/http"
 
 	"go.uber.org/fx"
@@ -13,6 +14,10 @@ import (
 
 // Header is the header the id is read from and echoed in.
 const Header = "X-Request-ID"
+
+// canonical is Header as net/http stores it; indexing the map with it
+// skips a canonicalisation (and its allocation) per request.
+const canonical = "X-Request-Id"
 
 // MaxLen bounds an accepted id, so a client cannot push large values into
 // every log line.
@@ -37,11 +42,14 @@ func Valid(id string) bool {
 	return true
 }
 
-// New returns a fresh id: 16 random bytes in hex. crypto/rand keeps ids
-// unguessable and needs no shared generator state.
+// New returns a fresh id: 128 random bits in hex. They come from
+// math/rand/v2's runtime generator (ChaCha8 seeded by the OS, one per
+// thread, no lock): unpredictable enough for an id, which is no secret,
+// at a fraction of a getrandom system call's cost.
 func New() string {
 	var b [16]byte
-	rand.Read(b[:]) //nolint:errcheck // crypto/rand.Read never fails (Go 1.24+)
+	binary.LittleEndian.PutUint64(b[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
 	var out [32]byte
 	hex.Encode(out[:], b[:])
 	return string(out[:])
@@ -51,11 +59,14 @@ func New() string {
 // carries the id (see handler.RequestID) and the response echoes it.
 func Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get(Header)
+		var id string
+		if vs := r.Header[canonical]; len(vs) > 0 {
+			id = vs[0]
+		}
 		if !Valid(id) {
 			id = New()
 		}
-		w.Header().Set(Header, id)
+		w.Header()[canonical] = []string{id}
 		r2 := r.WithContext(handler.WithRequestID(r.Context(), id))
 		next.ServeHTTP(w, r2)
 		// Filters outside this one read the matched route from the
