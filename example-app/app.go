@@ -25,6 +25,8 @@ func newApp(cfg Config, log *slog.Logger) fx.Option {
 		dataModule(),
 		securityModule(),
 		webModule(),
+		// Request ids and health probes (observability.go).
+		observabilityModule(cfg),
 	)
 }
 
