@@ -138,6 +138,7 @@ func TestCardinalityBounded(t *testing.T) {
 	}
 	// route: /book/{id} or unmatched; method: 3 standard + _OTHER;
 	// status: 200, 404, 405.
+	t.Logf("%d series: %v", len(got), got)
 	if len(got) > 8 {
 		t.Fatalf("%d series for 1,000 random requests: %v", len(got), got)
 	}
