@@ -101,16 +101,19 @@ func (t *Tracing) Wrap(next http.Handler) http.Handler {
 
 func (t *Tracing) end(span trace.Span, r *http.Request, method string, rw *recorder.Writer, aborted bool) {
 	status := rw.Status()
+	// One SetAttributes call: the SDK deduplicates on every call.
+	var buf [3]attribute.KeyValue
+	attrs := append(buf[:0], semconv.HTTPResponseStatusCode(status))
 	if r.Pattern != "" {
 		span.SetName(method + " " + r.Pattern)
-		span.SetAttributes(semconv.HTTPRoute(r.Pattern))
+		attrs = append(attrs, semconv.HTTPRoute(r.Pattern))
 	}
-	span.SetAttributes(semconv.HTTPResponseStatusCode(status))
 	if status >= 500 && !aborted {
 		// Server spans: only 5xx are errors; a 4xx is the client's.
 		span.SetStatus(codes.Error, "")
-		span.SetAttributes(semconv.ErrorTypeKey.String(strconv.Itoa(status)))
+		attrs = append(attrs, semconv.ErrorTypeKey.String(strconv.Itoa(status)))
 	}
+	span.SetAttributes(attrs...)
 	span.End()
 }
 
