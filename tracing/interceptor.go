@@ -35,12 +35,14 @@ func (t *Tracing) HandlerSpans() *registry.Registration {
 	return registry.NewRegistration(spans{t}).AddPathPatterns("/**").Order(math.MaxInt32)
 }
 
+// PreHandle opens the handler span.
 func (s spans) PreHandle(_ http.ResponseWriter, r *http.Request, rt *handler.Route) (bool, error) {
 	_, span := s.t.tracer.Start(r.Context(), "handle "+rt.Path, trace.WithSpanKind(trace.SpanKindInternal))
 	handlerSpan.Set(r, span)
 	return true, nil
 }
 
+// PostHandle closes it once the handler succeeded.
 func (s spans) PostHandle(_ http.ResponseWriter, r *http.Request, _ *handler.Route, _ *handler.Result) error {
 	if span, ok := handlerSpan.Value(r.Context()); ok && span != nil {
 		span.End()
@@ -49,6 +51,7 @@ func (s spans) PostHandle(_ http.ResponseWriter, r *http.Request, _ *handler.Rou
 	return nil
 }
 
+// AfterCompletion closes it if the handler failed, and records the error.
 func (s spans) AfterCompletion(_ http.ResponseWriter, r *http.Request, _ *handler.Route, err error) {
 	if span, ok := handlerSpan.Value(r.Context()); ok && span != nil {
 		if err != nil {
@@ -81,6 +84,7 @@ type traced struct {
 	name string
 }
 
+// PreHandle runs the wrapped PreHandle in its own span.
 func (x *traced) PreHandle(w http.ResponseWriter, r *http.Request, rt *handler.Route) (ok bool, err error) {
 	_, span := x.t.tracer.Start(r.Context(), x.name, trace.WithSpanKind(trace.SpanKindInternal))
 	defer func() {
