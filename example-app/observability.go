@@ -18,9 +18,9 @@ import (
 // sessions live there.
 //
 // Tracing and metrics are separate Go modules (they pull in OpenTelemetry
-// and the Prometheus client), and the example app lives in the root
-// module, so it does not wire them; docs/operations.md shows the lines an
-// application adds.
+// and the Prometheus client) and this app lives in the root module, so it
+// does not wire them: examples/observability, a module of its own, runs
+// the whole kit.
 func observabilityModule(cfg Config) fx.Option {
 	opts := []fx.Option{
 		requestid.Module,
