@@ -125,4 +125,3 @@ func routes(d *dispatcher.Dispatcher) error {
 		return handler.NewResponse(http.StatusOK, book{ID: id, Title: "The Go Programming Language"}), nil
 	}))
 }
-
