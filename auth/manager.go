@@ -64,6 +64,8 @@ type Config struct {
 	// Now is the clock; nil means time.Now. With a Redis store it must be
 	// the real clock, since key expiry runs on Redis's.
 	Now func() time.Time
+	// Observer, if set, receives login outcomes and store call timings.
+	Observer Observer
 }
 
 // Principal is the user being logged in, as established by the caller
@@ -182,7 +184,8 @@ func (m *Manager) Close() error {
 // Login starts a session for user and returns its tokens. The caller has
 // already checked the credentials. When MaxSessionsPerUser is reached, the
 // user's oldest sessions end with ReasonReplaced.
-func (m *Manager) Login(ctx context.Context, user Principal, clientIP string) (TokenPair, error) {
+func (m *Manager) Login(ctx context.Context, user Principal, clientIP string) (pair TokenPair, err error) {
+	defer func() { m.loginDone(err) }()
 	if user.ID == "" || len(user.ID) > maxUserIDLen {
 		return TokenPair{}, fmt.Errorf("auth: user id must be 1-%d bytes", maxUserIDLen)
 	}
@@ -201,7 +204,9 @@ func (m *Manager) Login(ctx context.Context, user Principal, clientIP string) (T
 	}
 	ctx, cancel := m.storeCtx(ctx)
 	defer cancel()
+	t := m.storeStart()
 	rec, err = m.store.Create(ctx, rec, now.Add(m.cfg.IdleTimeout), m.cfg.MaxSessionsPerUser)
+	m.storeDone("create", t, err)
 	if err != nil {
 		return TokenPair{}, storeError(err)
 	}
@@ -228,7 +233,9 @@ func (m *Manager) Refresh(ctx context.Context, refreshToken, clientIP string) (T
 	now := m.now()
 	ctx, cancel := m.storeCtx(ctx)
 	defer cancel()
+	t := m.storeStart()
 	rec, err := m.store.Rotate(ctx, sid, hash, newHash, now.Add(m.cfg.IdleTimeout))
+	m.storeDone("rotate", t, err)
 	if err != nil {
 		return TokenPair{}, storeError(err)
 	}
@@ -300,7 +307,9 @@ func (m *Manager) Authenticate(ctx context.Context, accessToken, clientIP string
 	}
 	sctx, cancel := m.storeCtx(ctx)
 	defer cancel()
+	t := m.storeStart()
 	rec, err := m.store.Touch(sctx, c.SessionID, until)
+	m.storeDone("touch", t, err)
 	if err != nil {
 		return nil, "", storeError(err)
 	}
@@ -331,7 +340,10 @@ func (m *Manager) Authenticate(ctx context.Context, accessToken, clientIP string
 func (m *Manager) Logout(ctx context.Context, sessionID string) error {
 	ctx, cancel := m.storeCtx(ctx)
 	defer cancel()
-	if err := m.store.Revoke(ctx, sessionID, session.ReasonRevoked); err != nil {
+	t := m.storeStart()
+	err := m.store.Revoke(ctx, sessionID, session.ReasonRevoked)
+	m.storeDone("revoke", t, err)
+	if err != nil {
 		return storeError(err)
 	}
 	return nil
@@ -352,7 +364,10 @@ func (m *Manager) Kickout(ctx context.Context, userID string) error {
 func (m *Manager) revokeUser(ctx context.Context, userID string, reason session.Reason) error {
 	ctx, cancel := m.storeCtx(ctx)
 	defer cancel()
-	if _, err := m.store.RevokeUser(ctx, userID, reason); err != nil {
+	t := m.storeStart()
+	_, err := m.store.RevokeUser(ctx, userID, reason)
+	m.storeDone("revoke_user", t, err)
+	if err != nil {
 		return storeError(err)
 	}
 	return nil

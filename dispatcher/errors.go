@@ -142,6 +142,10 @@ type jsonError struct {
 	Message string               `json:"message"`
 	Reason  string               `json:"reason,omitempty"`
 	Errors  []handler.FieldError `json:"errors,omitempty"`
+
+	// RequestID is the request's id when a request-id filter set one,
+	// so a user's report can be matched to the logs.
+	RequestID string `json:"requestId,omitempty"`
 }
 
 type jsonErrorData struct {
@@ -150,8 +154,9 @@ type jsonErrorData struct {
 }
 
 // RenderError writes e as JSON.
-func (j JSONErrors) RenderError(w http.ResponseWriter, _ *http.Request, e *handler.Error) {
+func (j JSONErrors) RenderError(w http.ResponseWriter, r *http.Request, e *handler.Error) {
 	body := jsonError{Code: e.Status, Message: message(e), Reason: e.Reason, Errors: e.Fields}
+	body.RequestID = handler.RequestID(r.Context())
 	var v any = body
 	if j.Data {
 		v = jsonErrorData{jsonError: body}
@@ -171,6 +176,8 @@ type problem struct {
 	Instance string               `json:"instance,omitempty"`
 	Reason   string               `json:"reason,omitempty"`
 	Errors   []handler.FieldError `json:"errors,omitempty"`
+
+	RequestID string `json:"requestId,omitempty"`
 }
 
 // RenderError writes e as a problem document.
@@ -178,6 +185,7 @@ func (ProblemErrors) RenderError(w http.ResponseWriter, r *http.Request, e *hand
 	writeJSON(w, "application/problem+json", e.Status, problem{
 		Type: "about:blank", Title: http.StatusText(e.Status), Status: e.Status,
 		Detail: message(e), Instance: r.URL.Path, Reason: e.Reason, Errors: e.Fields,
+		RequestID: handler.RequestID(r.Context()),
 	})
 }
 

@@ -24,6 +24,8 @@ func newApp(cfg Config, log *slog.Logger) fx.Option {
 		securityModule(),
 		webModule(),
 		corsModule(cfg.CORSOrigins),
+		// Request ids and health probes (observability.go).
+		observabilityModule(cfg),
 	)
 }
 

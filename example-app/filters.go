@@ -18,7 +18,11 @@ import (
 func withClientIP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := context.WithValue(r.Context(), clientIPKey{}, auth.ClientIP(r, nil))
-		next.ServeHTTP(w, r.WithContext(ctx))
+		r2 := r.WithContext(ctx)
+		next.ServeHTTP(w, r2)
+		// Outer filters (access log, metrics, tracing) read the matched
+		// route from the request they passed in.
+		r.Pattern = r2.Pattern
 	})
 }
 

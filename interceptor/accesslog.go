@@ -13,6 +13,11 @@ import (
 // pattern, status, bytes and duration. It never logs headers, so an
 // Authorization header or a token cannot leak into logs; the query string
 // is left out for the same reason.
+//
+// As an interceptor it only sees requests that reached a route: 404s, 405s
+// and firewall rejections go unlogged. The accesslog package's filter logs
+// every request and is the recommended access log; this one remains for
+// logging per route group.
 type AccessLog struct {
 	Logger *slog.Logger
 	// Level is the level of the line for requests that did not fail.
