@@ -152,12 +152,23 @@ func main() {
 			}
 		}
 	}
-	// The framework's own tests use goleak, so the root go.mod requires it
-	// and it is listed here too (its go.mod is read; nothing of it is built).
-	// It is the one test-only module the root keeps: fx and zap, which every
+	// Any module that only the framework's tests need is a test-only module
+	// and must not be in the graph, with one exception: goleak. The root
+	// go.mod requires it for the tests beside the code, so it is listed here
+	// (its go.mod is read; nothing of it is built); fx and zap, which every
 	// program using Portico's fx wiring compiles, require it themselves.
-	// docs/modules.md says why. Anything that is built must come from a
-	// module the framework requires.
+	// docs/modules.md says why.
+	testOnly := testOnlyModules(t, root)
+	if len(testOnly) == 0 {
+		t.Error("found no test-only module of the framework; goleak at least was expected: is the check still working?")
+	}
+	for line := range strings.Lines(all) {
+		mod, _, _ := strings.Cut(strings.TrimSpace(line), " ")
+		if testOnly[mod] && mod != "go.uber.org/goleak" {
+			t.Errorf("%s, a module only the framework's tests need, is in the module graph of a program importing only dispatcher; move what uses it to a nested module (docs/modules.md)", mod)
+		}
+	}
+	// Anything that is built must come from a module the framework requires.
 	built := run("list", "-deps", "-f", "{{with .Module}}{{.Path}}{{end}}", ".")
 	for line := range strings.Lines(built) {
 		mod := strings.TrimSpace(line)
@@ -168,6 +179,34 @@ func main() {
 			t.Errorf("the hello program compiles a package of %s, which is not a framework dependency", mod)
 		}
 	}
+}
+
+// testOnlyModules returns the modules whose packages the root module's
+// tests compile and its non-test packages do not.
+func testOnlyModules(t *testing.T, root string) map[string]bool {
+	t.Helper()
+	list := func(extra ...string) map[string]bool {
+		args := append(append([]string{"list", "-deps"}, extra...), "-f", "{{with .Module}}{{.Path}}{{end}}", "./...")
+		cmd := exec.Command(goBinary(), args...)
+		cmd.Dir, cmd.Env = root, append(os.Environ(), "GOWORK=off")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("go %s: %v", strings.Join(args, " "), err)
+		}
+		mods := map[string]bool{}
+		for line := range strings.Lines(string(out)) {
+			mods[strings.TrimSpace(line)] = true
+		}
+		return mods
+	}
+	withTests, without := list("-test"), list()
+	only := map[string]bool{}
+	for m := range withTests {
+		if m != "" && !without[m] {
+			only[m] = true
+		}
+	}
+	return only
 }
 
 // frameworkModules are the modules whose packages a program importing only
