@@ -47,14 +47,18 @@ func ExampleClientIP() {
 }
 
 func ExampleLimiter() {
-	l := auth.NewLimiter(auth.LimiterConfig{MaxFailures: 2})
+	var l auth.LoginLimiter = auth.NewLimiter(auth.LimiterConfig{MaxFailures: 2})
+	ctx := context.Background()
 	for range 3 {
-		if err := l.Allow("alice", "192.0.2.1"); err != nil {
+		if err := l.Allow(ctx, "alice", "192.0.2.1"); err != nil {
 			fmt.Println(auth.ReasonOf(err))
 			break
 		}
 		// ... password check failed:
-		l.Failure("alice", "192.0.2.1")
+		if err := l.Failure(ctx, "alice", "192.0.2.1"); err != nil {
+			fmt.Println(err) // the store is down: answer 503
+			return
+		}
 	}
 	// Output: too_many_requests
 }

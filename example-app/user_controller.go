@@ -22,10 +22,10 @@ const dummyHash = "$2a$10$B5LtckJDw.qSCJ.vwIYvWOm.BUo9TmTNlCKPF3M5kTZ97lTy4RLma"
 type userController struct {
 	users   *Store
 	auth    *auth.Manager
-	limiter *auth.Limiter
+	limiter auth.LoginLimiter
 }
 
-func newUserController(users *Store, m *auth.Manager, l *auth.Limiter) *userController {
+func newUserController(users *Store, m *auth.Manager, l auth.LoginLimiter) *userController {
 	return &userController{users: users, auth: m, limiter: l}
 }
 
@@ -64,8 +64,8 @@ func tokens(p auth.TokenPair) *handler.Response {
 // session.
 func (c *userController) login(ctx context.Context, in loginRequest) (*handler.Response, error) {
 	ip := clientIP(ctx)
-	if err := c.limiter.Allow(in.Username, ip); err != nil {
-		return nil, login.ToHTTP(err) // 429 with Retry-After
+	if err := c.limiter.Allow(ctx, in.Username, ip); err != nil {
+		return nil, login.ToHTTP(err) // 429 with Retry-After, or 503
 	}
 	u, err := c.users.FindUser(ctx, in.Username)
 	found := err == nil
@@ -77,13 +77,17 @@ func (c *userController) login(ctx context.Context, in loginRequest) (*handler.R
 		hash = u.PasswordHash
 	}
 	if err := auth.CheckPassword(hash, in.Password); err != nil || !found {
-		c.limiter.Failure(in.Username, ip)
+		if lerr := c.limiter.Failure(ctx, in.Username, ip); lerr != nil {
+			return nil, login.ToHTTP(lerr) // 503: the count must not be lost
+		}
 		if err == nil {
 			err = &auth.Error{Reason: auth.ReasonBadCredentials, Err: errNoUser}
 		}
 		return nil, login.ToHTTP(err) // 401 bad_credentials
 	}
-	c.limiter.Success(in.Username)
+	if err := c.limiter.Success(ctx, in.Username, ip); err != nil {
+		return nil, login.ToHTTP(err)
+	}
 	pair, err := c.auth.Login(ctx, auth.Principal{ID: strconv.FormatInt(u.ID, 10), Name: u.Username}, ip)
 	if err != nil {
 		return nil, login.ToHTTP(err)

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -25,6 +27,10 @@ type RedisConfig struct {
 	// Now is the clock used for deadline checks; nil means time.Now. Key
 	// expiry itself runs on the Redis server's clock.
 	Now func() time.Time
+	// MaxStaleness is the client-side cache's MaxStaleness: for that long
+	// after this store ends a session it reads that session past the
+	// cache. Zero means DefaultMaxStaleness, as CacheConfig sets.
+	MaxStaleness time.Duration
 }
 
 // Redis is a Store on Redis (6.2 or later).
@@ -52,9 +58,15 @@ type RedisConfig struct {
 // The idle expiry is part of the value, not only the key's TTL, so that a
 // cached copy can tell by itself when it has run out.
 type Redis struct {
-	c      redis.UniversalClient
-	prefix string
-	now    func() time.Time
+	c         redis.UniversalClient
+	prefix    string
+	now       func() time.Time
+	staleness time.Duration
+
+	// recent maps IDs of sessions this store ended to when a cached copy
+	// of them can no longer be served; see wrote.
+	recent  sync.Map
+	recentN atomic.Int64
 }
 
 // NewRedis returns a Redis store on c. The caller keeps ownership of c.
@@ -67,7 +79,10 @@ func NewRedis(c redis.UniversalClient, cfg RedisConfig) (*Redis, error) {
 	if c == nil {
 		return nil, errors.New("session: nil redis client")
 	}
-	r := &Redis{c: c, prefix: cfg.Prefix, now: cfg.Now}
+	r := &Redis{c: c, prefix: cfg.Prefix, now: cfg.Now, staleness: cfg.MaxStaleness}
+	if r.staleness <= 0 {
+		r.staleness = DefaultMaxStaleness
+	}
 	if r.prefix == "" {
 		r.prefix = DefaultPrefix
 	}
@@ -193,7 +208,8 @@ end
 `
 
 // createScript: KEYS = session, user index. ARGV = value, idle expiry ms,
-// created ms, sid, limit, base, now ms, deadline ms.
+// created ms, sid, limit, base, now ms, deadline ms. It returns the IDs of
+// the sessions it ended.
 var createScript = redis.NewScript(luaLib + `
 local base, now, limit = ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[5])
 local live = {}
@@ -204,14 +220,14 @@ for _, m in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
     redis.call('ZREM', KEYS[2], m)
   end
 end
-local evicted = 0
+local evicted = {}
 if limit > 0 then
   local i = 1
   while #live - i + 1 >= limit do
     finish(base, live[i], 'replaced', now)
     redis.call('ZREM', KEYS[2], live[i])
+    table.insert(evicted, live[i])
     i = i + 1
-    evicted = evicted + 1
   end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
@@ -282,14 +298,15 @@ if finish(ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])) then return 1 end
 return 0
 `)
 
-// revokeUserScript: KEYS = user index. ARGV = base, reason, now ms.
+// revokeUserScript: KEYS = user index. ARGV = base, reason, now ms. It
+// returns the IDs of the sessions it ended.
 var revokeUserScript = redis.NewScript(luaLib + `
-local n = 0
+local ended = {}
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  if finish(ARGV[1], m, ARGV[2], tonumber(ARGV[3])) then n = n + 1 end
+  if finish(ARGV[1], m, ARGV[2], tonumber(ARGV[3])) then table.insert(ended, m) end
 end
 redis.call('DEL', KEYS[1])
-return n
+return ended
 `)
 
 // Create implements Store.
@@ -313,13 +330,14 @@ func (r *Redis) Create(ctx context.Context, rec Record, idleUntil time.Time, lim
 		return Record{}, err
 	}
 	base := r.base(tag)
-	err = createScript.Run(ctx, r.c,
+	ended, err := createScript.Run(ctx, r.c,
 		[]string{base + "s:" + rec.ID, base + "u:" + rec.UserID},
 		v, until.UnixMilli(), rec.CreatedAt.UnixMilli(), rec.ID, limit, base, now.UnixMilli(), rec.Deadline.UnixMilli(),
-	).Err()
+	).StringSlice()
 	if err != nil {
 		return Record{}, unavailable(err)
 	}
+	r.wrote(ended...)
 	return rec, nil
 }
 
@@ -338,7 +356,8 @@ func (r *Redis) Touch(ctx context.Context, id string, idleUntil time.Time) (Reco
 	}
 	base := r.base(tag)
 	key := base + "s:" + id
-	v, err := r.c.Get(ctx, key).Result()
+	fresh := r.ownWrite(id)
+	v, err := r.read(ctx, key, fresh)
 	if errors.Is(err, redis.Nil) {
 		return Record{}, r.gone(ctx, base, id)
 	}
@@ -349,9 +368,16 @@ func (r *Redis) Touch(ctx context.Context, id string, idleUntil time.Time) (Reco
 	if err != nil {
 		return Record{}, err
 	}
-	// A cached copy may outlive the key by the time the server's expiry
-	// and its invalidation take: the value's own times decide.
-	if !now.Before(rec.Deadline) || !now.Before(idle) {
+	if !now.Before(rec.Deadline) {
+		return Record{}, ErrExpired
+	}
+	if !now.Before(idle) {
+		if !fresh {
+			// The copy may be cached from before another instance slid
+			// the expiry; only the server can say.
+			r.wrote(id)
+			return r.Touch(ctx, id, idleUntil)
+		}
 		return Record{}, ErrExpired
 	}
 	idleUntil = minTime(idleUntil, rec.Deadline)
@@ -368,6 +394,58 @@ func (r *Redis) Touch(ctx context.Context, id string, idleUntil time.Time) (Reco
 	}
 	rec, _, err = decode(id, nv)
 	return rec, err
+}
+
+// read returns the session value at key: from go-redis's client-side cache
+// if the client has one, unless fresh asks for the server's copy. GETEX
+// without options changes nothing and is not cacheable.
+func (r *Redis) read(ctx context.Context, key string, fresh bool) (string, error) {
+	if fresh {
+		// Built by hand: GetEx with a zero expiration sends PERSIST.
+		cmd := redis.NewStringCmd(ctx, "getex", key)
+		_ = r.c.Process(ctx, cmd)
+		return cmd.Result()
+	}
+	return r.c.Get(ctx, key).Result()
+}
+
+// wrote records that this store just ended the sessions ids. Redis sends
+// the invalidation for a key to the connection that read it, and go-redis
+// applies it a little later, so without this a Touch right after a Revoke
+// on the same instance could still find the cached copy. Reads of these
+// IDs skip the cache for as long as a stale copy could be served.
+func (r *Redis) wrote(ids ...string) {
+	until := time.Now().Add(r.staleness)
+	for _, id := range ids {
+		r.recent.Store(id, until)
+	}
+	if r.recentN.Add(int64(len(ids))) >= recentPrune {
+		r.recentN.Store(0)
+		now := time.Now()
+		r.recent.Range(func(k, v any) bool {
+			if !now.Before(v.(time.Time)) {
+				r.recent.CompareAndDelete(k, v)
+			}
+			return true
+		})
+	}
+}
+
+// recentPrune is how many writes pass between sweeps of expired marks.
+const recentPrune = 1024
+
+// ownWrite reports whether this store ended session id recently enough
+// that a cached copy could still be served.
+func (r *Redis) ownWrite(id string) bool {
+	v, ok := r.recent.Load(id)
+	if !ok {
+		return false
+	}
+	if time.Now().Before(v.(time.Time)) {
+		return true
+	}
+	r.recent.CompareAndDelete(id, v)
+	return false
 }
 
 // gone explains a missing session: a tombstone means it was ended on purpose.
@@ -403,6 +481,7 @@ func (r *Redis) Rotate(ctx context.Context, id, oldHash, newHash string, idleUnt
 	case len(res) == 2 && res[0] == "revoked":
 		return Record{}, &RevokedError{Reason: Reason(res[1])}
 	case len(res) == 1 && res[0] == "reused":
+		r.wrote(id)
 		return Record{}, reused()
 	case len(res) == 1 && res[0] == "expired":
 		return Record{}, ErrExpired
@@ -421,6 +500,9 @@ func (r *Redis) Revoke(ctx context.Context, id string, reason Reason) error {
 		return nil
 	}
 	base := r.base(tag)
+	// Marked before the call: if the reply is lost, the session may be
+	// ended all the same.
+	r.wrote(id)
 	err := revokeScript.Run(ctx, r.c, []string{base + "s:" + id}, base, id, string(reason), r.now().UnixMilli()).Err()
 	if err != nil {
 		return unavailable(err)
@@ -431,9 +513,10 @@ func (r *Redis) Revoke(ctx context.Context, id string, reason Reason) error {
 // RevokeUser implements Store.
 func (r *Redis) RevokeUser(ctx context.Context, userID string, reason Reason) (int, error) {
 	base := r.base(userTag(userID))
-	n, err := revokeUserScript.Run(ctx, r.c, []string{base + "u:" + userID}, base, string(reason), r.now().UnixMilli()).Int()
+	ended, err := revokeUserScript.Run(ctx, r.c, []string{base + "u:" + userID}, base, string(reason), r.now().UnixMilli()).StringSlice()
 	if err != nil {
 		return 0, unavailable(err)
 	}
-	return n, nil
+	r.wrote(ended...)
+	return len(ended), nil
 }
