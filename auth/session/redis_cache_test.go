@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"slices"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -302,5 +303,48 @@ func TestRedisLazySlide(t *testing.T) {
 	touchFor(idle / 4) // the first touch slides, the rest find it fresh
 	if got := evals() - before; got != 1 {
 		t.Fatalf("%d slide writes in the second half of the idle window, want exactly 1", got)
+	}
+}
+
+// TestRedisCachedOwnWrites: a store refuses a session at once after ending
+// it itself, although the invalidation of its cached copy is still on its
+// way (the same instance must never serve a session it just revoked).
+func TestRedisCachedOwnWrites(t *testing.T) {
+	srv := redistest.Server(t)
+	s, err := session.NewRedis(redistest.CachingClient(t, srv.Addr(), session.CacheConfig(0)), session.RedisConfig{Prefix: redistest.Prefix(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	ends := map[string]func(rec session.Record) error{
+		"Revoke": func(rec session.Record) error { return s.Revoke(ctx, rec.ID, session.ReasonRevoked) },
+		"RevokeUser": func(rec session.Record) error {
+			_, err := s.RevokeUser(ctx, rec.UserID, session.ReasonRevoked)
+			return err
+		},
+		"Create past the limit": func(rec session.Record) error {
+			_, err := s.Create(ctx, newRecord(t, rec.UserID, time.Now(), time.Hour), time.Now().Add(time.Hour), 1)
+			return err
+		},
+	}
+	for name, end := range ends {
+		for i := range 200 {
+			now := time.Now()
+			rec, err := s.Create(ctx, newRecord(t, "own"+strconv.Itoa(i), now, time.Hour), now.Add(time.Hour), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				if _, err := s.Touch(ctx, rec.ID, time.Now().Add(time.Hour)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := end(rec); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Touch(ctx, rec.ID, time.Now().Add(time.Hour)); !errors.Is(err, session.ErrRevoked) {
+				t.Fatalf("%s #%d: Touch right after = %v, want revoked", name, i, err)
+			}
+		}
 	}
 }
