@@ -67,6 +67,9 @@ type Redis struct {
 	// of them can no longer be served; see wrote.
 	recent  sync.Map
 	recentN atomic.Int64
+	// parsed maps session IDs to *decoded; see decodeCached.
+	parsed  sync.Map
+	parsedN atomic.Int64
 }
 
 // NewRedis returns a Redis store on c. The caller keeps ownership of c.
@@ -364,7 +367,7 @@ func (r *Redis) Touch(ctx context.Context, id string, idleUntil time.Time) (Reco
 	if err != nil {
 		return Record{}, unavailable(err)
 	}
-	rec, idle, err := decode(id, v)
+	rec, idle, err := r.decodeCached(id, v)
 	if err != nil {
 		return Record{}, err
 	}
@@ -395,6 +398,40 @@ func (r *Redis) Touch(ctx context.Context, id string, idleUntil time.Time) (Reco
 	rec, _, err = decode(id, nv)
 	return rec, err
 }
+
+// decoded is a parsed session value, kept to skip parsing the same value
+// again on the next Touch: with a client-side cache, parsing would be most
+// of a hot Touch's cost.
+type decoded struct {
+	v    string
+	rec  Record
+	idle time.Time
+}
+
+// decodeCached is decode, remembering the result per session ID. An entry
+// is used only for the very value it was parsed from, so it cannot be
+// stale; the table is bounded by clearing it when full.
+func (r *Redis) decodeCached(id, v string) (Record, time.Time, error) {
+	if d, ok := r.parsed.Load(id); ok {
+		if d := d.(*decoded); d.v == v {
+			return d.rec, d.idle, nil
+		}
+	}
+	rec, idle, err := decode(id, v)
+	if err != nil {
+		return Record{}, time.Time{}, err
+	}
+	if r.parsedN.Add(1) > maxParsed {
+		r.parsedN.Store(0)
+		r.parsed.Clear()
+	}
+	r.parsed.Store(id, &decoded{v: v, rec: rec, idle: idle})
+	return rec, idle, nil
+}
+
+// maxParsed bounds the parsed-value table, like DefaultCacheEntries bounds
+// go-redis's copies.
+const maxParsed = DefaultCacheEntries
 
 // read returns the session value at key: from go-redis's client-side cache
 // if the client has one, unless fresh asks for the server's copy. GETEX
