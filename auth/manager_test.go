@@ -685,3 +685,38 @@ func TestAuthenticateAllocations(t *testing.T) {
 		t.Errorf("Authenticate allocates %v times per call, want at most 1", allocs)
 	}
 }
+
+// TestAuthenticateCachedIsLocal: on a client with go-redis's client-side
+// cache, a hot authenticated request runs no command on the server, and a
+// logout through another instance still ends it there.
+func TestAuthenticateCachedIsLocal(t *testing.T) {
+	srv := redistest.Server(t)
+	prefix := redistest.Prefix(t)
+	a := redisManager(t, redistest.CachingClient(t, srv.Addr(), session.CacheConfig(0)), prefix, nil)
+	b := redisManager(t, redistest.CachingClient(t, srv.Addr(), session.CacheConfig(0)), prefix, nil)
+	admin := srv.Client(t)
+	pair := login(t, a, alice, "")
+	id, _ := authOK(t, b, pair.AccessToken, "") // fills b's cache
+	const n = 1000
+	before := redistest.CommandCalls(t, admin)
+	for range n {
+		authOK(t, b, pair.AccessToken, "")
+	}
+	if got := redistest.CommandCalls(t, admin) - before; got > n/100 {
+		t.Fatalf("%d hot requests ran %d commands on the server, want ~0", n, got)
+	}
+	if err := a.Logout(context.Background(), id.SessionID); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(100 * time.Millisecond)
+	for {
+		_, _, err := b.Authenticate(context.Background(), pair.AccessToken, "")
+		if auth.ReasonOf(err) == auth.ReasonRevoked {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("100 ms after a logout elsewhere: %v, want revoked", err)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
