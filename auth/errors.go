@@ -22,13 +22,20 @@ const (
 	ReasonBadCredentials   Reason = "bad_credentials"
 	ReasonForbidden        Reason = "forbidden"
 	ReasonTooManyRequests  Reason = "too_many_requests"
+	// ReasonRefreshInProgress answers a refresh token that was exchanged a
+	// moment ago (within Config.ReuseGrace): the client should use the
+	// pair that exchange returned, typically stored by another tab.
+	ReasonRefreshInProgress Reason = "refresh_in_progress"
 )
 
 // HTTPStatus is the response status for r: 401 when the client should
 // (re)authenticate, 403 when authenticating again will not help, 429 when
-// it should slow down and 503 when the server cannot decide.
+// it should slow down, 409 when a concurrent refresh already won and 503
+// when the server cannot decide.
 func (r Reason) HTTPStatus() int {
 	switch r {
+	case ReasonRefreshInProgress:
+		return http.StatusConflict
 	case ReasonForbidden:
 		return http.StatusForbidden
 	case ReasonTooManyRequests:

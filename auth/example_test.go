@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"net/netip"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/portico-go/portico/auth"
 	"github.com/portico-go/portico/auth/token"
 )
@@ -47,15 +49,32 @@ func ExampleClientIP() {
 }
 
 func ExampleLimiter() {
+	var l auth.LoginLimiter = auth.NewLimiter(auth.LimiterConfig{MaxFailures: 2})
 	ctx := context.Background()
-	l := auth.NewLimiter(auth.LimiterConfig{MaxFailures: 2})
 	for range 3 {
 		if err := l.Allow(ctx, "alice", "192.0.2.1"); err != nil {
 			fmt.Println(auth.ReasonOf(err))
 			break
 		}
 		// ... password check failed:
-		l.Failure(ctx, "alice", "192.0.2.1")
+		if err := l.Failure(ctx, "alice", "192.0.2.1"); err != nil {
+			fmt.Println(err) // the store is down: answer 503
+			return
+		}
 	}
 	// Output: too_many_requests
+}
+
+// Failed logins counted in Redis, so that every instance enforces the same
+// limits. Create the client with ContextTimeoutEnabled so that a hung Redis
+// fails the login (503) instead of holding it.
+func ExampleNewRedisLimiter() {
+	client := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{"127.0.0.1:6379"}, ContextTimeoutEnabled: true})
+	defer client.Close()
+	l, err := auth.NewRedisLimiter(client, auth.LimiterConfig{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var _ auth.LoginLimiter = l // call Allow, then Failure or Success, around the password check
 }

@@ -18,6 +18,7 @@ const (
 	DefaultRenewBefore    = 5 * time.Minute
 	DefaultStoreTimeout   = 500 * time.Millisecond
 	DefaultTokenCacheSize = 10_000
+	DefaultReuseGrace     = 5 * time.Second
 )
 
 // maxUserIDLen matches what session stores accept.
@@ -53,6 +54,12 @@ type Config struct {
 	// MaxSessionsPerUser limits concurrent sessions of one user; a login
 	// past it ends the oldest with ReasonReplaced. Zero means unlimited.
 	MaxSessionsPerUser int
+	// ReuseGrace is how long after a refresh the refresh token it rotated
+	// away is answered with ReasonRefreshInProgress (HTTP 409) instead of
+	// revoking the session as reuse, so that two tabs refreshing at once
+	// keep the user logged in. Zero means DefaultReuseGrace; negative means
+	// none (every reuse revokes).
+	ReuseGrace time.Duration
 	// BindIP ties a session to the client address it logged in from.
 	BindIP bool
 	// StoreTimeout bounds each store call, so a slow store fails requests
@@ -121,6 +128,8 @@ func New(cfg Config) (*Manager, error) {
 	setDefault(&cfg.RefreshTTL, DefaultRefreshTTL)
 	setDefault(&cfg.RenewBefore, DefaultRenewBefore)
 	setDefault(&cfg.StoreTimeout, DefaultStoreTimeout)
+	setDefault(&cfg.ReuseGrace, DefaultReuseGrace)
+	cfg.ReuseGrace = max(cfg.ReuseGrace, 0)
 	if cfg.TokenCacheSize == 0 {
 		cfg.TokenCacheSize = DefaultTokenCacheSize
 	}
@@ -214,10 +223,14 @@ func (m *Manager) Login(ctx context.Context, user Principal, clientIP string) (p
 }
 
 // Refresh exchanges a refresh token for a new pair; the old refresh token
-// stops working. Presenting a refresh token that was already exchanged
-// means two parties hold it, so the whole session is ended with
-// ReasonRevoked. With BindIP, a refresh from another address also ends the
-// session: the refresh token has most likely been stolen.
+// stops working. Presenting a refresh token this server issued for the
+// session and exchanged more than ReuseGrace ago means two parties hold it,
+// so the whole session is ended with ReasonRevoked. Within ReuseGrace the
+// answer is ReasonRefreshInProgress and nothing is ended: the same client
+// is most likely refreshing twice at once. Any other secret is
+// ReasonInvalidToken and ends nothing, since session IDs are not secret.
+// With BindIP, a refresh from another address also ends the session: the
+// refresh token has most likely been stolen.
 func (m *Manager) Refresh(ctx context.Context, refreshToken, clientIP string) (TokenPair, error) {
 	if refreshToken == "" {
 		return TokenPair{}, fail(ReasonMissingToken, nil)
@@ -234,7 +247,7 @@ func (m *Manager) Refresh(ctx context.Context, refreshToken, clientIP string) (T
 	ctx, cancel := m.storeCtx(ctx)
 	defer cancel()
 	t := m.storeStart()
-	rec, err := m.store.Rotate(ctx, sid, hash, newHash, now.Add(m.cfg.IdleTimeout))
+	rec, err := m.store.Rotate(ctx, sid, hash, newHash, now.Add(m.cfg.IdleTimeout), m.cfg.ReuseGrace)
 	m.storeDone("rotate", t, err)
 	if err != nil {
 		return TokenPair{}, storeError(err)
@@ -282,7 +295,9 @@ func (m *Manager) issue(rec session.Record, now time.Time) (string, time.Time, e
 
 // Authenticate checks an access token and its session, sliding the
 // session's idle timeout. It makes one store call when the session is
-// alive (a second only to explain why a session is gone).
+// alive (a second only to explain why a session is gone). With a Redis
+// store on a client with client-side caching, that call usually answers
+// from local memory; see session.Redis.
 //
 // renewed is a new access token for the same session when the presented
 // one has less than RenewBefore left, "" otherwise; send it to the client
@@ -390,6 +405,10 @@ func storeError(err error) error {
 		return fail(ReasonRevoked, err)
 	case errors.Is(err, session.ErrExpired):
 		return fail(ReasonExpired, err)
+	case errors.Is(err, session.ErrRefreshInProgress):
+		return fail(ReasonRefreshInProgress, err)
+	case errors.Is(err, session.ErrUnknownRefresh):
+		return fail(ReasonInvalidToken, err)
 	}
 	return fail(ReasonStoreUnavailable, err)
 }

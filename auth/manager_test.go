@@ -143,8 +143,10 @@ func TestReasons(t *testing.T) {
 			rt := login(t, m, alice, "").RefreshToken
 			sid, _, _ := strings.Cut(rt, ".")
 			_, err := m.Refresh(ctx, sid+"."+strings.Repeat("A", 43), "")
-			return err // a wrong secret for a live session counts as reuse
-		}, auth.ReasonRevoked},
+			// The session ID is in every access token, so a wrong secret
+			// proves nothing and must not log the user out.
+			return err
+		}, auth.ReasonInvalidToken},
 		{"other address with BindIP", func(c *auth.Config) { c.BindIP = true }, func(t *testing.T, m *auth.Manager, _ *clocktest.Clock) error {
 			_, _, err := m.Authenticate(ctx, login(t, m, alice, "192.0.2.1").AccessToken, "192.0.2.2")
 			return err
@@ -238,7 +240,7 @@ func (b brokenStore) Create(context.Context, session.Record, time.Time, int) (se
 func (b brokenStore) Touch(context.Context, string, time.Time) (session.Record, error) {
 	return session.Record{}, b.err
 }
-func (b brokenStore) Rotate(context.Context, string, string, string, time.Time) (session.Record, error) {
+func (b brokenStore) Rotate(context.Context, string, string, string, time.Time, time.Duration) (session.Record, error) {
 	return session.Record{}, b.err
 }
 func (b brokenStore) Revoke(context.Context, string, session.Reason) error { return b.err }
@@ -377,15 +379,32 @@ func wantReused(t testing.TB, m *auth.Manager, refreshToken string) {
 	}
 }
 
-func TestRefreshRotation(t *testing.T) {
+// refreshReuse checks the three answers to a refresh token that is not
+// the current one: a made-up secret is invalid_token and ends nothing; the
+// token rotated away a moment ago is refresh_in_progress and ends nothing;
+// after wait() has let the reuse grace pass, it is reuse and ends the
+// session.
+func refreshReuse(t *testing.T, m *auth.Manager, wait func()) {
+	t.Helper()
 	ctx := context.Background()
-	m, _ := memManager(t, nil)
 	first, second := refreshOnce(t, m)
+	sid, _, _ := strings.Cut(first.RefreshToken, ".")
+	_, err := m.Refresh(ctx, sid+"."+strings.Repeat("A", 43), "")
+	wantReason(t, err, auth.ReasonInvalidToken)
+	authOK(t, m, second.AccessToken, "")
+	_, err = m.Refresh(ctx, first.RefreshToken, "")
+	wantReason(t, err, auth.ReasonRefreshInProgress)
+	if st := auth.ReasonOf(err).HTTPStatus(); st != 409 {
+		t.Fatalf("refresh_in_progress maps to HTTP %d, want 409", st)
+	}
+	authOK(t, m, second.AccessToken, "")
+	wait()
 	third, err := m.Refresh(ctx, second.RefreshToken, "")
 	if err != nil {
-		t.Fatalf("second Refresh: %v", err)
+		t.Fatalf("Refresh with the current token: %v", err)
 	}
-	// Replaying the first refresh token reveals a copy: the family dies.
+	// Replaying the first refresh token after the grace reveals a copy: the
+	// family dies.
 	wantReused(t, m, first.RefreshToken)
 	for name, access := range map[string]string{"second": second.AccessToken, "third": third.AccessToken} {
 		_, _, err := m.Authenticate(ctx, access, "")
@@ -395,6 +414,17 @@ func TestRefreshRotation(t *testing.T) {
 	}
 	_, err = m.Refresh(ctx, third.RefreshToken, "")
 	wantReason(t, err, auth.ReasonRevoked)
+}
+
+func TestRefreshReuseMemory(t *testing.T) {
+	m, clk := memManager(t, nil)
+	refreshReuse(t, m, func() { clk.Advance(auth.DefaultReuseGrace) })
+}
+
+func TestRefreshReuseRedis(t *testing.T) {
+	const grace = 300 * time.Millisecond
+	m := redisManager(t, redistest.Client(t), redistest.Prefix(t), func(c *auth.Config) { c.ReuseGrace = grace })
+	refreshReuse(t, m, func() { time.Sleep(grace) })
 }
 
 func TestRefreshBindIP(t *testing.T) {
@@ -410,18 +440,22 @@ func TestRefreshBindIP(t *testing.T) {
 
 func TestRefreshRaceMemory(t *testing.T) {
 	m, _ := memManager(t, nil)
-	refreshRace(t, m)
+	refreshRace(t, m, auth.ReasonRefreshInProgress)
+	m, _ = memManager(t, func(c *auth.Config) { c.ReuseGrace = -1 })
+	refreshRace(t, m, auth.ReasonRevoked)
 }
 
 func TestRefreshRaceRedis(t *testing.T) {
-	m := redisManager(t, redistest.Client(t), redistest.Prefix(t), nil)
-	refreshRace(t, m)
+	c, prefix := redistest.Client(t), redistest.Prefix(t)
+	refreshRace(t, redisManager(t, c, prefix, nil), auth.ReasonRefreshInProgress)
+	refreshRace(t, redisManager(t, c, prefix, func(c *auth.Config) { c.ReuseGrace = -1 }), auth.ReasonRevoked)
 }
 
-// refreshRace fires 50 refreshes of one token at once: exactly one wins,
-// and since the others present a token that has just been rotated away,
-// the session ends.
-func refreshRace(t *testing.T, m *auth.Manager) {
+// refreshRace fires 50 refreshes of one token at once: exactly one wins.
+// Within the reuse grace the others are told a refresh is in progress and
+// the session lives on; without a grace they present a token that has just
+// been rotated away, and the session ends.
+func refreshRace(t *testing.T, m *auth.Manager, loser auth.Reason) {
 	const n = 50
 	pair := login(t, m, alice, "")
 	var (
@@ -446,12 +480,23 @@ func refreshRace(t *testing.T, m *auth.Manager) {
 			if wins[i].AccessToken == "" {
 				t.Fatal("winner got no token")
 			}
-		case r != auth.ReasonRevoked:
-			t.Fatalf("loser: %v, want revoked", err)
+		case r != loser:
+			t.Fatalf("loser: %v, want %s", err, loser)
 		}
 	}
 	if won != 1 {
 		t.Fatalf("%d refreshes won, want exactly 1", won)
+	}
+	for _, w := range wins {
+		if w.AccessToken == "" {
+			continue
+		}
+		_, _, err := m.Authenticate(context.Background(), w.AccessToken, "")
+		if loser == auth.ReasonRevoked {
+			wantReason(t, err, auth.ReasonRevoked)
+		} else if err != nil {
+			t.Fatalf("winner's access token after a raced refresh: %v", err)
+		}
 	}
 }
 
@@ -523,16 +568,16 @@ func TestSlowRedis(t *testing.T) {
 	pair := login(t, m, alice, "")
 	authOK(t, m, pair.AccessToken, "")
 	// A server that stops answering must fail requests, not hold them or
-	// let them pass. Pausing writes (GETEX is one) for far longer than the
-	// store timeout simulates it.
-	if err := admin.Do(ctx, "CLIENT", "PAUSE", 60_000, "WRITE").Err(); err != nil {
+	// let them pass. Pausing every client for far longer than the store
+	// timeout simulates it; the pause ends by itself.
+	const pause = time.Second
+	if err := admin.Do(ctx, "CLIENT", "PAUSE", pause.Milliseconds(), "ALL").Err(); err != nil {
 		t.Fatal(err)
 	}
+	paused := time.Now()
 	_, _, err := m.Authenticate(ctx, pair.AccessToken, "")
 	wantReason(t, err, auth.ReasonStoreUnavailable)
-	if err := admin.Do(ctx, "CLIENT", "UNPAUSE").Err(); err != nil {
-		t.Fatal(err)
-	}
+	time.Sleep(time.Until(paused.Add(pause + 100*time.Millisecond)))
 	authOK(t, m, pair.AccessToken, "")
 }
 
@@ -638,5 +683,40 @@ func TestAuthenticateAllocations(t *testing.T) {
 	})
 	if allocs > 1 {
 		t.Errorf("Authenticate allocates %v times per call, want at most 1", allocs)
+	}
+}
+
+// TestAuthenticateCachedIsLocal: on a client with go-redis's client-side
+// cache, a hot authenticated request runs no command on the server, and a
+// logout through another instance still ends it there.
+func TestAuthenticateCachedIsLocal(t *testing.T) {
+	srv := redistest.Server(t)
+	prefix := redistest.Prefix(t)
+	a := redisManager(t, redistest.CachingClient(t, srv.Addr(), session.CacheConfig(0)), prefix, nil)
+	b := redisManager(t, redistest.CachingClient(t, srv.Addr(), session.CacheConfig(0)), prefix, nil)
+	admin := srv.Client(t)
+	pair := login(t, a, alice, "")
+	id, _ := authOK(t, b, pair.AccessToken, "") // fills b's cache
+	const n = 1000
+	before := redistest.CommandCalls(t, admin)
+	for range n {
+		authOK(t, b, pair.AccessToken, "")
+	}
+	if got := redistest.CommandCalls(t, admin) - before; got > n/100 {
+		t.Fatalf("%d hot requests ran %d commands on the server, want ~0", n, got)
+	}
+	if err := a.Logout(context.Background(), id.SessionID); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(100 * time.Millisecond)
+	for {
+		_, _, err := b.Authenticate(context.Background(), pair.AccessToken, "")
+		if auth.ReasonOf(err) == auth.ReasonRevoked {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("100 ms after a logout elsewhere: %v, want revoked", err)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

@@ -96,23 +96,50 @@ type loginTarget struct {
 	h     http.Handler
 	token string
 	trips *fixture.RoundTrips // nil without Redis
+	admin *redis.Client       // reads the server's command statistics; nil without Redis
 }
 
-// benchRedis returns a client for REDIS_ADDR with a round-trip counter,
-// or skips: CI runs the suite without a Redis.
-func benchRedis(tb testing.TB) (*redis.Client, *fixture.RoundTrips) {
+// benchRedis returns a client for REDIS_ADDR with a round-trip counter
+// (with go-redis's client-side cache when cached), and a plain client for
+// the server's statistics; or skips: CI runs the suite without a Redis.
+func benchRedis(tb testing.TB, cached bool) (*redis.Client, *fixture.RoundTrips, *redis.Client) {
 	addr := os.Getenv(fixture.RedisAddrEnv)
 	if addr == "" {
 		tb.Skip("REDIS_ADDR not set; run.sh starts a redis-server")
 	}
-	c, err := fixture.Redis(context.Background(), addr)
+	ctx := context.Background()
+	connect := fixture.Redis
+	if cached {
+		connect = fixture.CachingRedis
+	}
+	trips := &fixture.RoundTrips{}
+	c, err := connect(ctx, addr, trips)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { c.Close() })
-	trips := &fixture.RoundTrips{}
-	c.AddHook(trips)
-	return c, trips
+	admin, err := fixture.Redis(ctx, addr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { admin.Close() })
+	return c, trips, admin
+}
+
+// redisPortico is the Portico app on a Redis session store.
+func redisPortico(tb testing.TB, cached bool) loginTarget {
+	c, trips, admin := benchRedis(tb, cached)
+	store, err := session.NewRedis(c, session.RedisConfig{Prefix: fixture.KeyPrefix()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m, err := fixture.NewManager(store)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	lt := porticoTarget(tb, m, trips)
+	lt.admin = admin
+	return lt
 }
 
 var loginImpls = []struct {
@@ -127,26 +154,16 @@ var loginImpls = []struct {
 		tb.Cleanup(func() { m.Close() })
 		return porticoTarget(tb, m, nil)
 	}},
-	{"store=redis/impl=portico", func(tb testing.TB) loginTarget {
-		c, trips := benchRedis(tb)
-		store, err := session.NewRedis(c, session.RedisConfig{Prefix: fixture.KeyPrefix()})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		m, err := fixture.NewManager(store)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		return porticoTarget(tb, m, trips)
-	}},
+	{"store=redis/impl=portico", func(tb testing.TB) loginTarget { return redisPortico(tb, false) }},
+	{"store=redis-cached/impl=portico", func(tb testing.TB) loginTarget { return redisPortico(tb, true) }},
 	{"store=redis/impl=seed-gin", func(tb testing.TB) loginTarget {
-		c, trips := benchRedis(tb)
+		c, trips, admin := benchRedis(tb, false)
 		prefix := fixture.KeyPrefix()
 		tok, err := fixture.SeedIssue(context.Background(), c, prefix)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		return loginTarget{h: fixture.SeedBookApp(c, prefix), token: tok, trips: trips}
+		return loginTarget{h: fixture.SeedBookApp(c, prefix), token: tok, trips: trips, admin: admin}
 	}},
 }
 
@@ -163,6 +180,29 @@ func porticoTarget(tb testing.TB, m *auth.Manager, trips *fixture.RoundTrips) lo
 		tb.Fatal(err)
 	}
 	return loginTarget{h: d, token: tok, trips: trips}
+}
+
+// count starts counting Redis work; the returned func reports it per
+// request, as seen by the client (socket writes) and by the server (INFO
+// commandstats, so commands run inside scripts count too).
+func (lt loginTarget) count(b *testing.B) func() {
+	if lt.trips == nil {
+		return func() {}
+	}
+	ctx := context.Background()
+	trips := lt.trips.Load()
+	cmds, err := fixture.ServerCommands(ctx, lt.admin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		after, err := fixture.ServerCommands(ctx, lt.admin)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(lt.trips.Load()-trips)/float64(b.N), "roundtrips/op")
+		b.ReportMetric(float64(after-cmds)/float64(b.N), "servercmds/op")
+	}
 }
 
 func (lt loginTarget) request() *http.Request {
@@ -199,10 +239,7 @@ func BenchmarkLogin(b *testing.B) {
 			lt := impl.build(b)
 			r := lt.request()
 			w := newWriter()
-			var before int64
-			if lt.trips != nil {
-				before = lt.trips.Load()
-			}
+			done := lt.count(b)
 			b.ReportAllocs()
 			for b.Loop() {
 				w.status = 0
@@ -211,9 +248,7 @@ func BenchmarkLogin(b *testing.B) {
 					b.Fatalf("status %d", w.status)
 				}
 			}
-			if lt.trips != nil {
-				b.ReportMetric(float64(lt.trips.Load()-before)/float64(b.N), "roundtrips/op")
-			}
+			done()
 		})
 	}
 }
@@ -224,6 +259,7 @@ func BenchmarkLoginParallel(b *testing.B) {
 	for _, impl := range loginImpls {
 		b.Run(impl.name, func(b *testing.B) {
 			lt := impl.build(b)
+			done := lt.count(b)
 			b.SetParallelism(32)
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
@@ -238,6 +274,7 @@ func BenchmarkLoginParallel(b *testing.B) {
 					}
 				}
 			})
+			done()
 		})
 	}
 }

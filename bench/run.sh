@@ -106,7 +106,7 @@ if command -v wrk >/dev/null; then
   fi
 
   # target name → "case/impl" label, and how to start it.
-  targets=(hello-nethttp hello-httprouter hello-portico book-portico-memory book-portico-redis book-seed-redis)
+  targets=(hello-nethttp hello-httprouter hello-portico book-portico-memory book-portico-redis book-portico-redis-cached book-seed-redis)
   if [ -n "$example_app" ]; then targets+=(example-app-memory example-app-redis); fi
 
   # start_target NAME PORT starts a target in the background and sets
@@ -178,7 +178,7 @@ if command -v wrk >/dev/null; then
       total=$(awk '/requests in/ {print $1}' "$work/wrk.out")
       line="BenchmarkE2E/$(label "$name") $total $(awk -v r="$rps" 'BEGIN {printf "%.1f", 1e9 / r}') ns/op $rps req/s"
       # e2eserver reports its Redis round trips over everything it served.
-      if [[ $name == book-*-redis ]]; then
+      if [[ $name == book-*-redis* ]]; then
         rt=$(sed -n 's/^requests=\([0-9]*\) roundtrips=\([0-9]*\)$/\1 \2/p' "$work/$name.log")
         if [ -n "$rt" ]; then
           line+=" $(awk -v a="${rt% *}" -v b="${rt#* }" 'BEGIN {printf "%.4f", b / a}') roundtrips/req"

@@ -166,9 +166,16 @@ func walkContract(t *testing.T, store string, env map[string]string, redis *redi
 			t.Fatalf("refreshed pair %s", r.Data)
 		}
 		expect(t, "new access token", a.call(t, "GET", "/api/user/info", second.AccessToken, nil), 200, "")
-		expect(t, "reused refresh token", a.call(t, "POST", "/user/refresh", "", map[string]string{"refreshToken": first.RefreshToken}), 401, "revoked")
-		expect(t, "access token after reuse", a.call(t, "GET", "/api/user/info", second.AccessToken, nil), 401, "revoked")
-		expect(t, "new refresh token after reuse", a.call(t, "POST", "/user/refresh", "", map[string]string{"refreshToken": second.RefreshToken}), 401, "revoked")
+		// Within the reuse grace the rotated-away token is a second tab
+		// racing the first: refused, and the session lives. (Reuse after
+		// the grace, which revokes, is tested in package auth.)
+		expect(t, "refresh token rotated away a moment ago", a.call(t, "POST", "/user/refresh", "", map[string]string{"refreshToken": first.RefreshToken}), 409, "refresh_in_progress")
+		expect(t, "access token after the refused replay", a.call(t, "GET", "/api/user/info", second.AccessToken, nil), 200, "")
+		// The session ID is readable in every access token: a made-up
+		// secret must not log the user out.
+		sid, _, _ := strings.Cut(first.RefreshToken, ".")
+		expect(t, "forged refresh secret", a.call(t, "POST", "/user/refresh", "", map[string]string{"refreshToken": sid + "." + strings.Repeat("A", 43)}), 401, "invalid_token")
+		expect(t, "new refresh token after a forgery", a.call(t, "POST", "/user/refresh", "", map[string]string{"refreshToken": second.RefreshToken}), 200, "")
 		expect(t, "garbage refresh token", a.call(t, "POST", "/user/refresh", "", map[string]string{"refreshToken": "garbage"}), 401, "invalid_token")
 		expect(t, "no refresh token", a.call(t, "POST", "/user/refresh", "", map[string]string{}), 401, "missing_token")
 		expect(t, "access token as refresh token", a.call(t, "POST", "/user/refresh", "", map[string]string{"refreshToken": admin.AccessToken}), 401, "invalid_token")
@@ -233,6 +240,9 @@ func walkContract(t *testing.T, store string, env map[string]string, redis *redi
 	if redis != nil {
 		t.Run("store unavailable", func(t *testing.T) {
 			redis.Stop()
+			// A session cached on the client is refused as soon as go-redis
+			// sees its connections close: within 100 ms, not at once.
+			time.Sleep(100 * time.Millisecond)
 			expect(t, "request with Redis down", a.call(t, "GET", "/book/list", admin.AccessToken, nil), 503, "store_unavailable")
 			expect(t, "login with Redis down", a.call(t, "POST", "/user/login", "", map[string]string{"username": "admin", "password": "admin123"}), 503, "store_unavailable")
 			redis.Start()
@@ -262,7 +272,8 @@ func walkContract(t *testing.T, store string, env map[string]string, redis *redi
 		}
 	})
 
-	// Last: the limiter blocks this client address for a minute.
+	// Last: the limiter blocks this user name from this address for a
+	// minute, and nobody else.
 	t.Run("login limiter", func(t *testing.T) {
 		for i := range 5 {
 			expect(t, fmt.Sprintf("failure %d", i+1), a.call(t, "POST", "/user/login", "", map[string]string{"username": "admin", "password": "guess"}), 401, "bad_credentials")
@@ -272,7 +283,9 @@ func walkContract(t *testing.T, store string, env map[string]string, redis *redi
 		if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 || s > 60 {
 			t.Errorf("Retry-After %q", r.Header.Get("Retry-After"))
 		}
-		expect(t, "other user, same address", a.call(t, "POST", "/user/login", "", map[string]string{"username": "reader", "password": "reader123"}), 429, "too_many_requests")
+		// One user's typos do not lock out everyone behind the same
+		// address (an office NAT).
+		expect(t, "other user, same address", a.call(t, "POST", "/user/login", "", map[string]string{"username": "reader", "password": "reader123"}), 200, "")
 		expect(t, "existing sessions still work", a.call(t, "GET", "/book/list", admin.AccessToken, nil), 200, "")
 	})
 }

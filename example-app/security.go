@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"strings"
 
+	"github.com/redis/go-redis/v9"
 	"go.uber.org/fx"
 
 	"github.com/portico-go/portico/auth"
@@ -30,9 +33,21 @@ func newAuthManager(lc fx.Lifecycle, cfg Config, store session.Store, log *slog.
 	return m, nil
 }
 
-// newLimiter throttles password guessing: 5 failures a minute per user
-// name and, separately, per client address.
-func newLimiter() auth.LoginLimiter { return auth.NewLimiter(auth.LimiterConfig{}) }
+// newLimiter throttles password guessing (5 failures a minute per user name
+// and address, 20 per user name, 100 per address): in Redis when sessions
+// are, so that every instance counts together, else in memory.
+func newLimiter(lc fx.Lifecycle, cfg Config) (auth.LoginLimiter, error) {
+	if cfg.RedisAddr == "" {
+		return auth.NewLimiter(auth.LimiterConfig{}), nil
+	}
+	client := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: strings.Split(cfg.RedisAddr, ","), ContextTimeoutEnabled: true})
+	lc.Append(fx.StopHook(client.Close))
+	l, err := auth.NewRedisLimiter(client, auth.LimiterConfig{Prefix: cfg.RedisPrefix + "login:"})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", envRedisAddr, err)
+	}
+	return l, nil
+}
 
 // newLoginInterceptor is seed 001's LoginInterceptor: Bearer token, session
 // check (sliding the idle timeout), current user in the request context,

@@ -26,8 +26,15 @@ func newSessionStore(lc fx.Lifecycle, cfg Config, log *slog.Logger) (session.Sto
 	addrs := strings.Split(cfg.RedisAddr, ",")
 	// ContextTimeoutEnabled lets the manager's per-call StoreTimeout reach
 	// the socket; without it a hung Redis holds requests for go-redis's
-	// 3 s read timeout (see docs/auth.md).
-	client := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: addrs, ContextTimeoutEnabled: true})
+	// 3 s read timeout (see docs/auth.md). RESP3 with a client-side cache
+	// answers hot sessions without a round trip on a single server; go-redis
+	// ignores the cache for a Cluster (several addresses).
+	client := redis.NewUniversalClient(&redis.UniversalOptions{
+		Addrs:                 addrs,
+		ContextTimeoutEnabled: true,
+		Protocol:              3,
+		ClientSideCacheConfig: session.CacheConfig(0),
+	})
 	store, err := session.NewRedis(client, session.RedisConfig{Prefix: cfg.RedisPrefix})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", envRedisAddr, err)

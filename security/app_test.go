@@ -85,6 +85,8 @@ type appConfig struct {
 	redirect bool
 	// maxSessions is auth.Config.MaxSessionsPerUser.
 	maxSessions int
+	// reuseGrace is auth.Config.ReuseGrace (zero: the default).
+	reuseGrace time.Duration
 	// anyUser lets any user name log in with password "pw" (load tests).
 	anyUser bool
 	// routes registers extra routes and interceptors before the login
@@ -175,6 +177,7 @@ func newApp(t testing.TB, cfg appConfig) *app {
 		ActiveKey: testKeyID,
 		Store:     cfg.store, StoreTimeout: cfg.storeTimeout,
 		MaxSessionsPerUser: cfg.maxSessions,
+		ReuseGrace:         cfg.reuseGrace,
 	})
 	if err != nil {
 		t.Fatal(err)

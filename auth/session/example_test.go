@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/portico-go/portico/auth/session"
 )
 
@@ -33,4 +35,22 @@ func ExampleMemory() {
 	// Output:
 	// <nil>
 	// true kicked_out
+}
+
+// A Redis store whose hot sessions are answered from go-redis's client-side
+// cache: RESP3, a client of its own, and CacheConfig's bounds.
+func ExampleCacheConfig() {
+	client := redis.NewClient(&redis.Options{
+		Addr:                  "127.0.0.1:6379",
+		Protocol:              3,
+		ContextTimeoutEnabled: true,
+		ClientSideCacheConfig: session.CacheConfig(0),
+	})
+	defer client.Close()
+	store, err := session.NewRedis(client, session.RedisConfig{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = store // pass as auth.Config.Store
 }

@@ -48,6 +48,14 @@ type Memory struct {
 type memSession struct {
 	rec   Record
 	until time.Time // idle expiry, never after rec.Deadline
+	// prev holds the hashes rotated away, newest first, at most
+	// MaxPreviousRefresh.
+	prev []prevHash
+}
+
+type prevHash struct {
+	hash string
+	at   time.Time // when it was rotated away
 }
 
 type tomb struct {
@@ -208,7 +216,7 @@ func (m *Memory) Touch(ctx context.Context, id string, idleUntil time.Time) (Rec
 }
 
 // Rotate implements Store.
-func (m *Memory) Rotate(ctx context.Context, id, oldHash, newHash string, idleUntil time.Time) (Record, error) {
+func (m *Memory) Rotate(ctx context.Context, id, oldHash, newHash string, idleUntil time.Time, grace time.Duration) (Record, error) {
 	if err := ctx.Err(); err != nil {
 		return Record{}, unavailable(err)
 	}
@@ -223,9 +231,21 @@ func (m *Memory) Rotate(ctx context.Context, id, oldHash, newHash string, idleUn
 		return Record{}, err
 	}
 	if subtle.ConstantTimeCompare([]byte(s.rec.RefreshHash), []byte(oldHash)) != 1 {
-		m.end(s, ReasonRevoked, now)
-		return Record{}, reused()
+		for _, p := range s.prev {
+			if subtle.ConstantTimeCompare([]byte(p.hash), []byte(oldHash)) == 1 {
+				if now.Sub(p.at) < grace {
+					return Record{}, ErrRefreshInProgress
+				}
+				m.end(s, ReasonRevoked, now)
+				return Record{}, reused()
+			}
+		}
+		return Record{}, ErrUnknownRefresh
 	}
+	if len(s.prev) == MaxPreviousRefresh {
+		s.prev = s.prev[:MaxPreviousRefresh-1]
+	}
+	s.prev = slices.Insert(s.prev, 0, prevHash{hash: s.rec.RefreshHash, at: now})
 	s.rec.RefreshHash = newHash
 	s.until = minTime(idleUntil, s.rec.Deadline)
 	return s.rec, nil

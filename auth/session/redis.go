@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -25,9 +27,19 @@ type RedisConfig struct {
 	// Now is the clock used for deadline checks; nil means time.Now. Key
 	// expiry itself runs on the Redis server's clock.
 	Now func() time.Time
+	// MaxStaleness is the client-side cache's MaxStaleness: for that long
+	// after this store ends a session it reads that session past the
+	// cache. Zero means DefaultMaxStaleness, as CacheConfig sets.
+	MaxStaleness time.Duration
 }
 
-// Redis is a Store on Redis (6.2 or later: it uses GETEX).
+// Redis is a Store on Redis (6.2 or later).
+//
+// Touch reads a session with a plain GET, which go-redis can answer from
+// its client-side cache (see CacheConfig), and writes only when the idle
+// expiry needs sliding: when less than half of the idle window is left. So
+// a hot session costs no round trip at all on a client with client-side
+// caching, and one GET elsewhere (Cluster, RESP2).
 //
 // Keys of one user share a cluster hash tag derived from the user ID, and
 // that tag is also the first 8 characters of every session ID, so all
@@ -35,14 +47,29 @@ type RedisConfig struct {
 // script on one slot while a session can still be found from its ID alone.
 // Layout, for prefix P and tag T:
 //
-//	P{T}:s:<sid>   the session: "<refresh hash>|<deadline ms>|<json>", with a
-//	               TTL at its idle expiry
+//	P{T}:s:<sid>   the session: "<refresh hash>|<deadline ms>|<idle expiry
+//	               ms>|<json>", expiring at its idle expiry
+//	P{T}:r:<sid>   list of rotated-away refresh hashes, newest first, as
+//	               "<hash>|<rotated ms>", at most MaxPreviousRefresh,
+//	               expiring at the deadline
 //	P{T}:t:<sid>   tombstone holding the end reason, TTL at the old deadline
 //	P{T}:u:<uid>   sorted set of the user's session IDs by creation time
+//
+// The idle expiry is part of the value, not only the key's TTL, so that a
+// cached copy can tell by itself when it has run out.
 type Redis struct {
-	c      redis.UniversalClient
-	prefix string
-	now    func() time.Time
+	c         redis.UniversalClient
+	prefix    string
+	now       func() time.Time
+	staleness time.Duration
+
+	// recent maps IDs of sessions this store ended to when a cached copy
+	// of them can no longer be served; see wrote.
+	recent  sync.Map
+	recentN atomic.Int64
+	// parsed maps session IDs to *decoded; see decodeCached.
+	parsed  sync.Map
+	parsedN atomic.Int64
 }
 
 // NewRedis returns a Redis store on c. The caller keeps ownership of c.
@@ -55,7 +82,10 @@ func NewRedis(c redis.UniversalClient, cfg RedisConfig) (*Redis, error) {
 	if c == nil {
 		return nil, errors.New("session: nil redis client")
 	}
-	r := &Redis{c: c, prefix: cfg.Prefix, now: cfg.Now}
+	r := &Redis{c: c, prefix: cfg.Prefix, now: cfg.Now, staleness: cfg.MaxStaleness}
+	if r.staleness <= 0 {
+		r.staleness = DefaultMaxStaleness
+	}
 	if r.prefix == "" {
 		r.prefix = DefaultPrefix
 	}
@@ -109,32 +139,42 @@ type body struct {
 	CreatedAt int64  `json:"ct"`
 }
 
-func encode(rec Record) (string, error) {
+func encode(rec Record, idleUntil time.Time) (string, error) {
 	b, err := json.Marshal(body{UserID: rec.UserID, Name: rec.Name, ClientIP: rec.ClientIP, CreatedAt: rec.CreatedAt.UnixMilli()})
 	if err != nil {
 		return "", fmt.Errorf("session: encode: %w", err)
 	}
-	return rec.RefreshHash + "|" + strconv.FormatInt(rec.Deadline.UnixMilli(), 10) + "|" + string(b), nil
+	return rec.RefreshHash + "|" + strconv.FormatInt(rec.Deadline.UnixMilli(), 10) + "|" +
+		strconv.FormatInt(idleUntil.UnixMilli(), 10) + "|" + string(b), nil
 }
 
-func decode(id, v string) (Record, error) {
+// decode parses a stored session and returns it with its idle expiry.
+func decode(id, v string) (Record, time.Time, error) {
 	// The error is built only on the failure paths: decode runs on every
 	// authenticated request.
 	bad := func() error { return fmt.Errorf("%w: malformed session record %s", ErrUnavailable, id) }
 	if len(v) < hashFieldEnd || v[hashField] != '|' {
-		return Record{}, bad()
+		return Record{}, time.Time{}, bad()
 	}
-	dl, js, ok := strings.Cut(v[hashFieldEnd:], "|")
+	dl, rest, ok := strings.Cut(v[hashFieldEnd:], "|")
 	if !ok {
-		return Record{}, bad()
+		return Record{}, time.Time{}, bad()
 	}
-	ms, err := strconv.ParseInt(dl, 10, 64)
+	idle, js, ok := strings.Cut(rest, "|")
+	if !ok {
+		return Record{}, time.Time{}, bad()
+	}
+	dlms, err := strconv.ParseInt(dl, 10, 64)
 	if err != nil {
-		return Record{}, bad()
+		return Record{}, time.Time{}, bad()
+	}
+	idlems, err := strconv.ParseInt(idle, 10, 64)
+	if err != nil {
+		return Record{}, time.Time{}, bad()
 	}
 	var b body
 	if err := json.Unmarshal([]byte(js), &b); err != nil {
-		return Record{}, bad()
+		return Record{}, time.Time{}, bad()
 	}
 	return Record{
 		ID:          id,
@@ -142,9 +182,9 @@ func decode(id, v string) (Record, error) {
 		Name:        b.Name,
 		ClientIP:    b.ClientIP,
 		CreatedAt:   time.UnixMilli(b.CreatedAt),
-		Deadline:    time.UnixMilli(ms),
+		Deadline:    time.UnixMilli(dlms),
 		RefreshHash: v[:hashField],
-	}, nil
+	}, time.UnixMilli(idlems), nil
 }
 
 // luaLib is shared by the scripts. finish ends one session and leaves a
@@ -152,16 +192,17 @@ func decode(id, v string) (Record, error) {
 // can be valid anyway. Millisecond values stay strings when passed back to
 // Redis so that Lua's float formatting never touches them.
 const luaLib = `
-local function deadline(v)
-  local bar = string.find(v, '|', 66, true)
-  return string.sub(v, 66, bar - 1)
+local function fields(v)
+  local b1 = string.find(v, '|', 66, true)
+  local b2 = string.find(v, '|', b1 + 1, true)
+  return string.sub(v, 66, b1 - 1), string.sub(v, b1 + 1, b2 - 1), b2
 end
 local function finish(base, sid, reason, now)
   local k = base .. 's:' .. sid
   local v = redis.call('GET', k)
   if not v then return false end
-  redis.call('DEL', k)
-  local dl = deadline(v)
+  redis.call('DEL', k, base .. 'r:' .. sid)
+  local dl = fields(v)
   if tonumber(dl) > now then
     redis.call('SET', base .. 't:' .. sid, reason, 'PXAT', dl)
   end
@@ -170,7 +211,8 @@ end
 `
 
 // createScript: KEYS = session, user index. ARGV = value, idle expiry ms,
-// created ms, sid, limit, base, now ms, deadline ms.
+// created ms, sid, limit, base, now ms, deadline ms. It returns the IDs of
+// the sessions it ended.
 var createScript = redis.NewScript(luaLib + `
 local base, now, limit = ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[5])
 local live = {}
@@ -181,14 +223,14 @@ for _, m in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
     redis.call('ZREM', KEYS[2], m)
   end
 end
-local evicted = 0
+local evicted = {}
 if limit > 0 then
   local i = 1
   while #live - i + 1 >= limit do
     finish(base, live[i], 'replaced', now)
     redis.call('ZREM', KEYS[2], live[i])
+    table.insert(evicted, live[i])
     i = i + 1
-    evicted = evicted + 1
   end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
@@ -199,8 +241,9 @@ end
 return evicted
 `)
 
-// rotateScript: KEYS = session, tombstone. ARGV = old hash, new hash, idle
-// expiry ms, now ms, base, sid.
+// rotateScript: KEYS = session, tombstone, previous hashes. ARGV = old
+// hash, new hash, idle expiry ms, now ms, base, sid, grace ms, how many
+// previous hashes to keep.
 var rotateScript = redis.NewScript(luaLib + `
 local v = redis.call('GET', KEYS[1])
 if not v then
@@ -209,20 +252,46 @@ if not v then
   return {'expired'}
 end
 local now = tonumber(ARGV[4])
-local dl = deadline(v)
-if tonumber(dl) <= now then
-  redis.call('DEL', KEYS[1])
+local dl, idle, b2 = fields(v)
+if tonumber(dl) <= now or tonumber(idle) <= now then
+  redis.call('DEL', KEYS[1], KEYS[3])
   return {'expired'}
 end
-if string.sub(v, 1, 64) ~= ARGV[1] then
-  finish(ARGV[5], ARGV[6], 'revoked', now)
-  return {'reused'}
+local cur = string.sub(v, 1, 64)
+if cur ~= ARGV[1] then
+  for _, e in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do
+    if string.sub(e, 1, 64) == ARGV[1] then
+      if now - tonumber(string.sub(e, 66)) < tonumber(ARGV[7]) then return {'inprogress'} end
+      finish(ARGV[5], ARGV[6], 'revoked', now)
+      return {'reused'}
+    end
+  end
+  return {'unknown'}
 end
-local nv = ARGV[2] .. string.sub(v, 65)
 local at = ARGV[3]
 if tonumber(at) > tonumber(dl) then at = dl end
+local nv = ARGV[2] .. '|' .. dl .. '|' .. at .. string.sub(v, b2)
 redis.call('SET', KEYS[1], nv, 'PXAT', at)
+redis.call('LPUSH', KEYS[3], cur .. '|' .. ARGV[4])
+redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[8]) - 1)
+redis.call('PEXPIREAT', KEYS[3], dl)
 return {'ok', nv}
+`)
+
+// slideScript moves the idle expiry of a live session, unless another
+// instance has just done so. KEYS = session. ARGV = idle expiry ms, now
+// ms, the least remaining idle time that needs no write (ms).
+var slideScript = redis.NewScript(luaLib + `
+local v = redis.call('GET', KEYS[1])
+if not v then return false end
+local dl, idle, b2 = fields(v)
+if tonumber(idle) - tonumber(ARGV[2]) >= tonumber(ARGV[3]) then return v end
+local at = ARGV[1]
+if tonumber(at) > tonumber(dl) then at = dl end
+if tonumber(at) <= tonumber(idle) then return v end
+local nv = string.sub(v, 1, 65) .. dl .. '|' .. at .. string.sub(v, b2)
+redis.call('SET', KEYS[1], nv, 'PXAT', at)
+return nv
 `)
 
 // revokeScript: KEYS = session (declared for cluster routing). ARGV = base,
@@ -232,14 +301,15 @@ if finish(ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])) then return 1 end
 return 0
 `)
 
-// revokeUserScript: KEYS = user index. ARGV = base, reason, now ms.
+// revokeUserScript: KEYS = user index. ARGV = base, reason, now ms. It
+// returns the IDs of the sessions it ended.
 var revokeUserScript = redis.NewScript(luaLib + `
-local n = 0
+local ended = {}
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  if finish(ARGV[1], m, ARGV[2], tonumber(ARGV[3])) then n = n + 1 end
+  if finish(ARGV[1], m, ARGV[2], tonumber(ARGV[3])) then table.insert(ended, m) end
 end
 redis.call('DEL', KEYS[1])
-return n
+return ended
 `)
 
 // Create implements Store.
@@ -257,24 +327,27 @@ func (r *Redis) Create(ctx context.Context, rec Record, idleUntil time.Time, lim
 	if rec.CreatedAt.IsZero() {
 		rec.CreatedAt = now
 	}
-	v, err := encode(rec)
+	until := minTime(idleUntil, rec.Deadline)
+	v, err := encode(rec, until)
 	if err != nil {
 		return Record{}, err
 	}
 	base := r.base(tag)
-	until := minTime(idleUntil, rec.Deadline)
-	err = createScript.Run(ctx, r.c,
+	ended, err := createScript.Run(ctx, r.c,
 		[]string{base + "s:" + rec.ID, base + "u:" + rec.UserID},
 		v, until.UnixMilli(), rec.CreatedAt.UnixMilli(), rec.ID, limit, base, now.UnixMilli(), rec.Deadline.UnixMilli(),
-	).Err()
+	).StringSlice()
 	if err != nil {
 		return Record{}, unavailable(err)
 	}
+	r.wrote(ended...)
 	return rec, nil
 }
 
-// Touch implements Store with one GETEX ... PXAT round trip on success; a
-// second one reads the tombstone only when the session is gone.
+// Touch implements Store. The read is a plain GET, served from go-redis's
+// client-side cache when the client has one; a write follows only when less
+// than half of the idle window (idleUntil - now) is left, so the idle
+// expiry lags real activity by at most half a window.
 func (r *Redis) Touch(ctx context.Context, id string, idleUntil time.Time) (Record, error) {
 	tag, ok := tagOf(id)
 	if !ok {
@@ -285,30 +358,131 @@ func (r *Redis) Touch(ctx context.Context, id string, idleUntil time.Time) (Reco
 		return Record{}, ErrExpired
 	}
 	base := r.base(tag)
-	// GETEX never creates a key, so a session that timed out stays gone.
-	cmd := redis.NewStringCmd(ctx, "getex", base+"s:"+id, "pxat", idleUntil.UnixMilli())
-	_ = r.c.Process(ctx, cmd)
-	v, err := cmd.Result()
+	key := base + "s:" + id
+	fresh := r.ownWrite(id)
+	v, err := r.read(ctx, key, fresh)
 	if errors.Is(err, redis.Nil) {
 		return Record{}, r.gone(ctx, base, id)
 	}
 	if err != nil {
 		return Record{}, unavailable(err)
 	}
-	rec, err := decode(id, v)
+	rec, idle, err := r.decodeCached(id, v)
 	if err != nil {
 		return Record{}, err
 	}
 	if !now.Before(rec.Deadline) {
 		return Record{}, ErrExpired
 	}
-	if idleUntil.After(rec.Deadline) {
-		// The caller's cap was wrong; keep the hard deadline anyway.
-		if err := r.c.PExpireAt(ctx, base+"s:"+id, rec.Deadline).Err(); err != nil {
-			return Record{}, unavailable(err)
+	if !now.Before(idle) {
+		if !fresh {
+			// The copy may be cached from before another instance slid
+			// the expiry; only the server can say.
+			r.wrote(id)
+			return r.Touch(ctx, id, idleUntil)
+		}
+		return Record{}, ErrExpired
+	}
+	idleUntil = minTime(idleUntil, rec.Deadline)
+	keep := idleUntil.Sub(now) / 2
+	if idle.Sub(now) >= keep {
+		return rec, nil
+	}
+	nv, err := slideScript.Run(ctx, r.c, []string{key}, idleUntil.UnixMilli(), now.UnixMilli(), keep.Milliseconds()).Text()
+	if errors.Is(err, redis.Nil) {
+		return Record{}, r.gone(ctx, base, id)
+	}
+	if err != nil {
+		return Record{}, unavailable(err)
+	}
+	rec, _, err = decode(id, nv)
+	return rec, err
+}
+
+// decoded is a parsed session value, kept to skip parsing the same value
+// again on the next Touch: with a client-side cache, parsing would be most
+// of a hot Touch's cost.
+type decoded struct {
+	v    string
+	rec  Record
+	idle time.Time
+}
+
+// decodeCached is decode, remembering the result per session ID. An entry
+// is used only for the very value it was parsed from, so it cannot be
+// stale; the table is bounded by clearing it when full.
+func (r *Redis) decodeCached(id, v string) (Record, time.Time, error) {
+	if d, ok := r.parsed.Load(id); ok {
+		if d := d.(*decoded); d.v == v {
+			return d.rec, d.idle, nil
 		}
 	}
-	return rec, nil
+	rec, idle, err := decode(id, v)
+	if err != nil {
+		return Record{}, time.Time{}, err
+	}
+	if r.parsedN.Add(1) > maxParsed {
+		r.parsedN.Store(0)
+		r.parsed.Clear()
+	}
+	r.parsed.Store(id, &decoded{v: v, rec: rec, idle: idle})
+	return rec, idle, nil
+}
+
+// maxParsed bounds the parsed-value table, like DefaultCacheEntries bounds
+// go-redis's copies.
+const maxParsed = DefaultCacheEntries
+
+// read returns the session value at key: from go-redis's client-side cache
+// if the client has one, unless fresh asks for the server's copy. GETEX
+// without options changes nothing and is not cacheable.
+func (r *Redis) read(ctx context.Context, key string, fresh bool) (string, error) {
+	if fresh {
+		// Built by hand: GetEx with a zero expiration sends PERSIST.
+		cmd := redis.NewStringCmd(ctx, "getex", key)
+		_ = r.c.Process(ctx, cmd)
+		return cmd.Result()
+	}
+	return r.c.Get(ctx, key).Result()
+}
+
+// wrote records that this store just ended the sessions ids. Redis sends
+// the invalidation for a key to the connection that read it, and go-redis
+// applies it a little later, so without this a Touch right after a Revoke
+// on the same instance could still find the cached copy. Reads of these
+// IDs skip the cache for as long as a stale copy could be served.
+func (r *Redis) wrote(ids ...string) {
+	until := time.Now().Add(r.staleness)
+	for _, id := range ids {
+		r.recent.Store(id, until)
+	}
+	if r.recentN.Add(int64(len(ids))) >= recentPrune {
+		r.recentN.Store(0)
+		now := time.Now()
+		r.recent.Range(func(k, v any) bool {
+			if !now.Before(v.(time.Time)) {
+				r.recent.CompareAndDelete(k, v)
+			}
+			return true
+		})
+	}
+}
+
+// recentPrune is how many writes pass between sweeps of expired marks.
+const recentPrune = 1024
+
+// ownWrite reports whether this store ended session id recently enough
+// that a cached copy could still be served.
+func (r *Redis) ownWrite(id string) bool {
+	v, ok := r.recent.Load(id)
+	if !ok {
+		return false
+	}
+	if time.Now().Before(v.(time.Time)) {
+		return true
+	}
+	r.recent.CompareAndDelete(id, v)
+	return false
 }
 
 // gone explains a missing session: a tombstone means it was ended on purpose.
@@ -325,27 +499,33 @@ func (r *Redis) gone(ctx context.Context, base, id string) error {
 
 // Rotate implements Store as one Lua script, so the compare and the swap
 // cannot interleave with another refresh.
-func (r *Redis) Rotate(ctx context.Context, id, oldHash, newHash string, idleUntil time.Time) (Record, error) {
+func (r *Redis) Rotate(ctx context.Context, id, oldHash, newHash string, idleUntil time.Time, grace time.Duration) (Record, error) {
 	tag, ok := tagOf(id)
 	if !ok || !validHash(newHash) {
 		return Record{}, ErrExpired
 	}
 	now := r.now()
 	base := r.base(tag)
-	res, err := rotateScript.Run(ctx, r.c, []string{base + "s:" + id, base + "t:" + id},
-		oldHash, newHash, idleUntil.UnixMilli(), now.UnixMilli(), base, id).StringSlice()
+	res, err := rotateScript.Run(ctx, r.c, []string{base + "s:" + id, base + "t:" + id, base + "r:" + id},
+		oldHash, newHash, idleUntil.UnixMilli(), now.UnixMilli(), base, id, grace.Milliseconds(), MaxPreviousRefresh).StringSlice()
 	if err != nil {
 		return Record{}, unavailable(err)
 	}
 	switch {
 	case len(res) == 2 && res[0] == "ok":
-		return decode(id, res[1])
+		rec, _, err := decode(id, res[1])
+		return rec, err
 	case len(res) == 2 && res[0] == "revoked":
 		return Record{}, &RevokedError{Reason: Reason(res[1])}
 	case len(res) == 1 && res[0] == "reused":
+		r.wrote(id)
 		return Record{}, reused()
 	case len(res) == 1 && res[0] == "expired":
 		return Record{}, ErrExpired
+	case len(res) == 1 && res[0] == "inprogress":
+		return Record{}, ErrRefreshInProgress
+	case len(res) == 1 && res[0] == "unknown":
+		return Record{}, ErrUnknownRefresh
 	}
 	return Record{}, fmt.Errorf("%w: unexpected script reply %q", ErrUnavailable, res)
 }
@@ -357,6 +537,9 @@ func (r *Redis) Revoke(ctx context.Context, id string, reason Reason) error {
 		return nil
 	}
 	base := r.base(tag)
+	// Marked before the call: if the reply is lost, the session may be
+	// ended all the same.
+	r.wrote(id)
 	err := revokeScript.Run(ctx, r.c, []string{base + "s:" + id}, base, id, string(reason), r.now().UnixMilli()).Err()
 	if err != nil {
 		return unavailable(err)
@@ -367,9 +550,10 @@ func (r *Redis) Revoke(ctx context.Context, id string, reason Reason) error {
 // RevokeUser implements Store.
 func (r *Redis) RevokeUser(ctx context.Context, userID string, reason Reason) (int, error) {
 	base := r.base(userTag(userID))
-	n, err := revokeUserScript.Run(ctx, r.c, []string{base + "u:" + userID}, base, string(reason), r.now().UnixMilli()).Int()
+	ended, err := revokeUserScript.Run(ctx, r.c, []string{base + "u:" + userID}, base, string(reason), r.now().UnixMilli()).StringSlice()
 	if err != nil {
 		return 0, unavailable(err)
 	}
-	return n, nil
+	r.wrote(ended...)
+	return len(ended), nil
 }

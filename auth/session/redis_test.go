@@ -50,7 +50,7 @@ func TestRedisOutage(t *testing.T) {
 			return err
 		},
 		"Rotate": func(ctx context.Context) error {
-			_, err := s.Rotate(ctx, rec.ID, rec.RefreshHash, sessiontest.Hash(t), time.Now().Add(time.Minute))
+			_, err := s.Rotate(ctx, rec.ID, rec.RefreshHash, sessiontest.Hash(t), time.Now().Add(time.Minute), 0)
 			return err
 		},
 		"Create": func(ctx context.Context) error {

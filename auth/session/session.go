@@ -31,9 +31,19 @@ var (
 	ErrExpired = errors.New("session: expired")
 	// ErrRevoked is matched by every *RevokedError.
 	ErrRevoked = errors.New("session: revoked")
-	// ErrReused reports a refresh with a token that was already rotated
-	// away. The store has revoked the session by the time it returns this.
+	// ErrReused reports a refresh with a token this store issued for the
+	// session and rotated away longer ago than the reuse grace. The store
+	// has revoked the session by the time it returns this.
 	ErrReused = errors.New("session: refresh token reused")
+	// ErrRefreshInProgress reports a refresh with the token rotated away
+	// less than the reuse grace ago: most likely a second tab or retry of
+	// the same client racing the refresh that won. Nothing is revoked.
+	ErrRefreshInProgress = errors.New("session: refresh in progress")
+	// ErrUnknownRefresh reports a refresh with a hash that is neither the
+	// session's current one nor one of its recent previous ones. It proves
+	// nothing about who holds the session's tokens (the session ID is
+	// readable in every access token), so nothing is revoked.
+	ErrUnknownRefresh = errors.New("session: unknown refresh token")
 	// ErrUnavailable wraps every failure of the backing store. Callers must
 	// fail closed on it: it says nothing about the session.
 	ErrUnavailable = errors.New("session: store unavailable")
@@ -82,11 +92,15 @@ type Store interface {
 	// ErrExpired, or a *RevokedError if it was ended on purpose.
 	Touch(ctx context.Context, id string, idleUntil time.Time) (Record, error)
 	// Rotate replaces the refresh hash oldHash with newHash, atomically:
-	// of concurrent calls with the same oldHash at most one succeeds. A
-	// call whose oldHash is not the current one is treated as theft of a
-	// rotated token: the session is revoked with ReasonRevoked and the
-	// error wraps ErrReused. Rotate also slides the idle expiry like Touch.
-	Rotate(ctx context.Context, id, oldHash, newHash string, idleUntil time.Time) (Record, error)
+	// of concurrent calls with the same oldHash at most one succeeds. The
+	// store remembers the last MaxPreviousRefresh hashes it rotated away,
+	// with the time each was rotated away. A call whose oldHash is one of
+	// them is reuse of a token the server issued: within grace of its
+	// rotation the error is ErrRefreshInProgress and nothing changes;
+	// later, the session is revoked with ReasonRevoked and the error wraps
+	// ErrReused. Any other oldHash is ErrUnknownRefresh and changes
+	// nothing. Rotate also slides the idle expiry to idleUntil.
+	Rotate(ctx context.Context, id, oldHash, newHash string, idleUntil time.Time, grace time.Duration) (Record, error)
 	// Revoke ends session id at once. Ending a session that is already gone
 	// is not an error.
 	Revoke(ctx context.Context, id string, reason Reason) error
@@ -94,6 +108,12 @@ type Store interface {
 	// alive.
 	RevokeUser(ctx context.Context, userID string, reason Reason) (int, error)
 }
+
+// MaxPreviousRefresh is how many rotated-away refresh hashes a store keeps
+// per session. A token older than that many rotations is refused as
+// unknown without revoking: past that point a replay is indistinguishable
+// from a forgery.
+const MaxPreviousRefresh = 8
 
 // maxUserIDLen bounds user IDs, which end up in keys and tokens.
 const maxUserIDLen = 256

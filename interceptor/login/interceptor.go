@@ -273,16 +273,17 @@ func authError(reason auth.Reason, detail string) error {
 
 // messages are the client-facing texts per reason.
 var messages = map[auth.Reason]string{
-	auth.ReasonMissingToken:     "login required",
-	auth.ReasonInvalidToken:     "invalid token",
-	auth.ReasonExpired:          "session expired, log in again",
-	auth.ReasonRevoked:          "session ended, log in again",
-	auth.ReasonReplaced:         "logged in elsewhere, log in again",
-	auth.ReasonKickedOut:        "session ended by an administrator",
-	auth.ReasonStoreUnavailable: "session store unavailable, try again",
-	auth.ReasonBadCredentials:   "wrong username or password",
-	auth.ReasonForbidden:        "forbidden",
-	auth.ReasonTooManyRequests:  "too many attempts, try again later",
+	auth.ReasonMissingToken:      "login required",
+	auth.ReasonInvalidToken:      "invalid token",
+	auth.ReasonExpired:           "session expired, log in again",
+	auth.ReasonRevoked:           "session ended, log in again",
+	auth.ReasonReplaced:          "logged in elsewhere, log in again",
+	auth.ReasonKickedOut:         "session ended by an administrator",
+	auth.ReasonStoreUnavailable:  "session store unavailable, try again",
+	auth.ReasonBadCredentials:    "wrong username or password",
+	auth.ReasonForbidden:         "forbidden",
+	auth.ReasonTooManyRequests:   "too many attempts, try again later",
+	auth.ReasonRefreshInProgress: "refreshed a moment ago by another request, use its tokens",
 }
 
 // ToHTTP converts an auth error into the framework's error with status and

@@ -6,5 +6,7 @@
 // the server (outage tests) use Server, which needs a redis-server binary
 // and skips without one. Cluster starts a three-master Redis Cluster (or
 // uses REDIS_CLUSTER_ADDRS); it needs redis-server and redis-cli and skips
-// without them.
+// without them. CachingClient makes a RESP3 client with go-redis's
+// client-side cache (it needs a real server), and CommandCalls reads the
+// server's own command statistics, so tests can count what reached Redis.
 package redistest

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -194,4 +195,43 @@ func freePort() (int, error) {
 		return 0, errors.New("free port: not a TCP address")
 	}
 	return addr.Port, nil
+}
+
+// CachingClient returns a standalone RESP3 client for addr with go-redis's
+// server-assisted client-side caching configured by cfg, closed at cleanup.
+// It needs a real redis-server: miniredis has no CLIENT TRACKING, and
+// go-redis then serves nothing from the cache.
+func CachingClient(t testing.TB, addr string, cfg *redis.ClientSideCacheConfig) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: addr, Protocol: 3, ContextTimeoutEnabled: true, ClientSideCacheConfig: cfg})
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// CommandCalls returns how many commands the server behind c has executed
+// since its start (or CONFIG RESETSTAT), from INFO commandstats. With names
+// (lower case, such as "evalsha") only those count; without, every command
+// counts, including those run inside Lua scripts, except INFO itself so
+// that measuring costs nothing. Take the difference of two calls.
+func CommandCalls(t testing.TB, c redis.UniversalClient, names ...string) int64 {
+	t.Helper()
+	stats, err := c.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		t.Fatalf("redistest: INFO commandstats: %v", err)
+	}
+	var n int64
+	for _, line := range strings.Split(stats, "\n") {
+		name, rest, ok := strings.Cut(strings.TrimSpace(line), ":")
+		cmd, isStat := strings.CutPrefix(name, "cmdstat_")
+		if !ok || !isStat || cmd == "info" || len(names) > 0 && !slices.Contains(names, cmd) {
+			continue
+		}
+		calls, _, _ := strings.Cut(strings.TrimPrefix(rest, "calls="), ",")
+		v, err := strconv.ParseInt(calls, 10, 64)
+		if err != nil {
+			t.Fatalf("redistest: commandstats line %q: %v", line, err)
+		}
+		n += v
+	}
+	return n
 }

@@ -100,3 +100,60 @@ func TestMiniredis(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestCommandCalls(t *testing.T) {
+	s := redistest.Server(t)
+	c := s.Client(t)
+	ctx := context.Background()
+	key := redistest.Prefix(t) + "k"
+	before, beforeGets := redistest.CommandCalls(t, c), redistest.CommandCalls(t, c, "get")
+	for range 3 {
+		if err := c.Get(ctx, key).Err(); !errors.Is(err, redis.Nil) {
+			t.Fatalf("GET: %v", err)
+		}
+	}
+	if err := c.Set(ctx, key, "v", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := redistest.CommandCalls(t, c) - before; got != 4 {
+		t.Errorf("CommandCalls rose by %d after 3 GETs and a SET, want 4 (INFO not counted)", got)
+	}
+	if got := redistest.CommandCalls(t, c, "get") - beforeGets; got != 3 {
+		t.Errorf(`CommandCalls(..., "get") rose by %d, want 3`, got)
+	}
+}
+
+// TestCachingClient: a second GET of an unchanged key is answered from the
+// client's cache; a change made through another client reaches it.
+func TestCachingClient(t *testing.T) {
+	s := redistest.Server(t)
+	c := redistest.CachingClient(t, s.Addr(), &redis.ClientSideCacheConfig{MaxEntries: 10})
+	other := s.Client(t)
+	ctx := context.Background()
+	key := redistest.Prefix(t) + "k"
+	if err := other.Set(ctx, key, "1", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if got, err := c.Get(ctx, key).Result(); err != nil || got != "1" {
+			t.Fatalf("GET = %q, %v", got, err)
+		}
+	}
+	if hits := c.CSCStats().Hits; hits != 1 {
+		t.Fatalf("%d cache hits after two GETs, want 1", hits)
+	}
+	if err := other.Set(ctx, key, "2", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Second)
+	for {
+		got, err := c.Get(ctx, key).Result()
+		if err == nil && got == "2" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET after a change elsewhere = %q, %v; want 2", got, err)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

@@ -26,6 +26,10 @@ func Run(t *testing.T, newStore func(t *testing.T) session.Store) {
 	t.Run("Rotate", func(t *testing.T) { testRotate(t, newStore(t)) })
 	t.Run("RotateReuse", func(t *testing.T) { testRotateReuse(t, newStore(t)) })
 	t.Run("RotateRace", func(t *testing.T) { testRotateRace(t, newStore(t)) })
+	t.Run("RotateGrace", func(t *testing.T) { testRotateGrace(t, newStore(t)) })
+	t.Run("RotateGraceRace", func(t *testing.T) { testRotateGraceRace(t, newStore(t)) })
+	t.Run("RotateUnknown", func(t *testing.T) { testRotateUnknown(t, newStore(t)) })
+	t.Run("RotateBounded", func(t *testing.T) { testRotateBounded(t, newStore(t)) })
 	t.Run("Timing", func(t *testing.T) {
 		// Real-clock tests sleep; running them side by side keeps the
 		// suite's wall time near the longest one.
@@ -134,7 +138,7 @@ func testUnknown(t *testing.T, s session.Store) {
 		if _, err := touch(s, id, time.Minute); !errors.Is(err, session.ErrExpired) {
 			t.Errorf("Touch(%q) = %v, want ErrExpired", id, err)
 		}
-		if _, err := s.Rotate(context.Background(), id, Hash(t), Hash(t), time.Now().Add(time.Minute)); !errors.Is(err, session.ErrExpired) {
+		if _, err := s.Rotate(context.Background(), id, Hash(t), Hash(t), time.Now().Add(time.Minute), 0); !errors.Is(err, session.ErrExpired) {
 			t.Errorf("Rotate(%q) = %v, want ErrExpired", id, err)
 		}
 		if err := s.Revoke(context.Background(), id, session.ReasonRevoked); err != nil {
@@ -160,7 +164,7 @@ func testRevoke(t *testing.T, s session.Store) {
 		t.Fatalf("second Revoke: %v", err)
 	}
 	wantGone(t, s, a.ID, session.ReasonRevoked)
-	if _, err := s.Rotate(ctx, a.ID, a.RefreshHash, Hash(t), time.Now().Add(time.Minute)); checkGone(err, session.ReasonRevoked) != nil {
+	if _, err := s.Rotate(ctx, a.ID, a.RefreshHash, Hash(t), time.Now().Add(time.Minute), 0); checkGone(err, session.ReasonRevoked) != nil {
 		t.Fatalf("Rotate on a revoked session = %v, want RevokedError(revoked)", err)
 	}
 }
@@ -209,7 +213,7 @@ func testRotate(t *testing.T, s session.Store) {
 	ctx := context.Background()
 	rec := create(t, s, record(t, "gina", time.Hour), time.Minute, 0)
 	next := Hash(t)
-	got, err := s.Rotate(ctx, rec.ID, rec.RefreshHash, next, time.Now().Add(time.Minute))
+	got, err := s.Rotate(ctx, rec.ID, rec.RefreshHash, next, time.Now().Add(time.Minute), 0)
 	if err != nil {
 		t.Fatalf("Rotate: %v", err)
 	}
@@ -219,7 +223,7 @@ func testRotate(t *testing.T, s session.Store) {
 	if alive := wantAlive(t, s, rec.ID); alive.RefreshHash != next {
 		t.Fatalf("stored hash %s, want %s", alive.RefreshHash, next)
 	}
-	if _, err := s.Rotate(ctx, rec.ID, next, Hash(t), time.Now().Add(time.Minute)); err != nil {
+	if _, err := s.Rotate(ctx, rec.ID, next, Hash(t), time.Now().Add(time.Minute), 0); err != nil {
 		t.Fatalf("second Rotate with the current hash: %v", err)
 	}
 }
@@ -228,15 +232,15 @@ func testRotateReuse(t *testing.T, s session.Store) {
 	ctx := context.Background()
 	rec := create(t, s, record(t, "hank", time.Hour), time.Minute, 0)
 	next := Hash(t)
-	if _, err := s.Rotate(ctx, rec.ID, rec.RefreshHash, next, time.Now().Add(time.Minute)); err != nil {
+	if _, err := s.Rotate(ctx, rec.ID, rec.RefreshHash, next, time.Now().Add(time.Minute), 0); err != nil {
 		t.Fatalf("Rotate: %v", err)
 	}
-	_, err := s.Rotate(ctx, rec.ID, rec.RefreshHash, Hash(t), time.Now().Add(time.Minute))
+	_, err := s.Rotate(ctx, rec.ID, rec.RefreshHash, Hash(t), time.Now().Add(time.Minute), 0)
 	if !errors.Is(err, session.ErrReused) || checkGone(err, session.ReasonRevoked) != nil {
 		t.Fatalf("Rotate with the old hash = %v, want ErrReused and RevokedError(revoked)", err)
 	}
 	wantGone(t, s, rec.ID, session.ReasonRevoked)
-	if _, err := s.Rotate(ctx, rec.ID, next, Hash(t), time.Now().Add(time.Minute)); checkGone(err, session.ReasonRevoked) != nil {
+	if _, err := s.Rotate(ctx, rec.ID, next, Hash(t), time.Now().Add(time.Minute), 0); checkGone(err, session.ReasonRevoked) != nil {
 		t.Fatalf("Rotate with the newest hash after reuse = %v, want RevokedError(revoked)", err)
 	}
 }
@@ -252,7 +256,7 @@ func testRotateRace(t *testing.T, s session.Store) {
 	for i := range n {
 		wg.Go(func() {
 			<-start
-			_, errs[i] = s.Rotate(context.Background(), rec.ID, rec.RefreshHash, Hash(t), time.Now().Add(time.Minute))
+			_, errs[i] = s.Rotate(context.Background(), rec.ID, rec.RefreshHash, Hash(t), time.Now().Add(time.Minute), 0)
 		})
 	}
 	close(start)
@@ -272,6 +276,104 @@ func testRotateRace(t *testing.T, s session.Store) {
 		t.Fatalf("%d of %d concurrent rotations succeeded, want exactly 1", wins, n)
 	}
 	// The losers presented a rotated token, which ends the session.
+	wantGone(t, s, rec.ID, session.ReasonRevoked)
+}
+
+func testRotateGrace(t *testing.T, s session.Store) {
+	ctx := context.Background()
+	rec := create(t, s, record(t, "gail", time.Hour), time.Minute, 0)
+	next := Hash(t)
+	if _, err := s.Rotate(ctx, rec.ID, rec.RefreshHash, next, time.Now().Add(time.Minute), time.Minute); err != nil {
+		t.Fatalf("Rotate: %v", err)
+	}
+	_, err := s.Rotate(ctx, rec.ID, rec.RefreshHash, Hash(t), time.Now().Add(time.Minute), time.Minute)
+	if !errors.Is(err, session.ErrRefreshInProgress) || errors.Is(err, session.ErrRevoked) {
+		t.Fatalf("Rotate with the hash rotated away within the grace = %v, want ErrRefreshInProgress", err)
+	}
+	if alive := wantAlive(t, s, rec.ID); alive.RefreshHash != next {
+		t.Fatalf("stored hash %s after a refused reuse, want %s", alive.RefreshHash, next)
+	}
+	// Past the grace (here: none), the same replay is reuse.
+	_, err = s.Rotate(ctx, rec.ID, rec.RefreshHash, Hash(t), time.Now().Add(time.Minute), 0)
+	if !errors.Is(err, session.ErrReused) {
+		t.Fatalf("Rotate with the old hash past the grace = %v, want ErrReused", err)
+	}
+	wantGone(t, s, rec.ID, session.ReasonRevoked)
+}
+
+// testRotateGraceRace is two tabs refreshing at once, fifty times over: one
+// wins, the others are told a refresh is in progress, the session lives.
+func testRotateGraceRace(t *testing.T, s session.Store) {
+	const n = 50
+	rec := create(t, s, record(t, "iris", time.Hour), time.Minute, 0)
+	var (
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+		errs  = make([]error, n)
+	)
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			_, errs[i] = s.Rotate(context.Background(), rec.ID, rec.RefreshHash, Hash(t), time.Now().Add(time.Minute), time.Minute)
+		})
+	}
+	close(start)
+	wg.Wait()
+	wins := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			wins++
+		case !errors.Is(err, session.ErrRefreshInProgress):
+			t.Errorf("losing Rotate = %v, want ErrRefreshInProgress", err)
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d of %d concurrent rotations succeeded, want exactly 1", wins, n)
+	}
+	wantAlive(t, s, rec.ID)
+}
+
+// testRotateUnknown: the session ID is public (it is in every access
+// token), so a made-up secret must not end the session.
+func testRotateUnknown(t *testing.T, s session.Store) {
+	ctx := context.Background()
+	rec := create(t, s, record(t, "uma", time.Hour), time.Minute, 0)
+	for _, grace := range []time.Duration{0, time.Minute} {
+		_, err := s.Rotate(ctx, rec.ID, Hash(t), Hash(t), time.Now().Add(time.Minute), grace)
+		if !errors.Is(err, session.ErrUnknownRefresh) || errors.Is(err, session.ErrRevoked) {
+			t.Fatalf("Rotate with a made-up hash (grace %v) = %v, want ErrUnknownRefresh", grace, err)
+		}
+	}
+	if alive := wantAlive(t, s, rec.ID); alive.RefreshHash != rec.RefreshHash {
+		t.Fatal("a made-up refresh hash changed the session")
+	}
+	if _, err := s.Rotate(ctx, rec.ID, rec.RefreshHash, Hash(t), time.Now().Add(time.Minute), 0); err != nil {
+		t.Fatalf("Rotate with the real hash after a forgery: %v", err)
+	}
+}
+
+// testRotateBounded: stores remember MaxPreviousRefresh rotated-away
+// hashes; older ones are unknown, and refusing them revokes nothing.
+func testRotateBounded(t *testing.T, s session.Store) {
+	ctx := context.Background()
+	rec := create(t, s, record(t, "vic", time.Hour), time.Minute, 0)
+	hashes := []string{rec.RefreshHash}
+	for range session.MaxPreviousRefresh + 1 {
+		next := Hash(t)
+		if _, err := s.Rotate(ctx, rec.ID, hashes[len(hashes)-1], next, time.Now().Add(time.Minute), 0); err != nil {
+			t.Fatalf("Rotate: %v", err)
+		}
+		hashes = append(hashes, next)
+	}
+	if _, err := s.Rotate(ctx, rec.ID, hashes[0], Hash(t), time.Now().Add(time.Minute), 0); !errors.Is(err, session.ErrUnknownRefresh) {
+		t.Fatalf("Rotate with a hash %d rotations old = %v, want ErrUnknownRefresh", len(hashes)-1, err)
+	}
+	wantAlive(t, s, rec.ID)
+	oldest := hashes[len(hashes)-1-session.MaxPreviousRefresh]
+	if _, err := s.Rotate(ctx, rec.ID, oldest, Hash(t), time.Now().Add(time.Minute), 0); !errors.Is(err, session.ErrReused) {
+		t.Fatalf("Rotate with the oldest remembered hash = %v, want ErrReused", err)
+	}
 	wantGone(t, s, rec.ID, session.ReasonRevoked)
 }
 
@@ -343,7 +445,7 @@ func hardDeadlineOnce(t *testing.T, s session.Store) bool {
 	}
 	time.Sleep(life)
 	wantGone(t, s, rec.ID, "")
-	if _, err := s.Rotate(context.Background(), rec.ID, rec.RefreshHash, Hash(t), time.Now().Add(time.Hour)); !errors.Is(err, session.ErrExpired) {
+	if _, err := s.Rotate(context.Background(), rec.ID, rec.RefreshHash, Hash(t), time.Now().Add(time.Hour), 0); !errors.Is(err, session.ErrExpired) {
 		t.Fatalf("Rotate after the deadline = %v, want ErrExpired", err)
 	}
 	return true

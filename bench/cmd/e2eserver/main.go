@@ -2,7 +2,8 @@
 // address for run.sh to load with wrk: a hello route through Portico's
 // dispatcher, raw httprouter or a bare net/http ServeMux, or the protected
 // GET /book/{id} behind Portico's login interceptor (in-memory or Redis
-// sessions) or behind seed 001's check on gin.
+// sessions, the latter with or without go-redis's client-side cache) or
+// behind seed 001's check on gin.
 //
 // For the protected targets it writes a valid access token to -token-file.
 // On SIGINT/SIGTERM it prints "requests=N roundtrips=M" so run.sh can
@@ -32,7 +33,7 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:18080", "listen address (loopback only)")
-	mode := flag.String("mode", "hello-portico", "hello-portico, hello-httprouter, hello-nethttp, book-portico-memory, book-portico-redis or book-seed-redis")
+	mode := flag.String("mode", "hello-portico", "hello-portico, hello-httprouter, hello-nethttp, book-portico-memory, book-portico-redis, book-portico-redis-cached or book-seed-redis")
 	tokenFile := flag.String("token-file", "", "where to write the access token for the protected targets")
 	flag.Parse()
 	if err := run(*addr, *mode, *tokenFile); err != nil {
@@ -108,8 +109,8 @@ func target(ctx context.Context, mode string, trips *fixture.RoundTrips) (http.H
 			return nil, "", nothing, err
 		}
 		return porticoBook(ctx, m, func() { m.Close() })
-	case "book-portico-redis":
-		c, err := redisClient(ctx, trips)
+	case "book-portico-redis", "book-portico-redis-cached":
+		c, err := redisClient(ctx, trips, mode == "book-portico-redis-cached")
 		if err != nil {
 			return nil, "", nothing, err
 		}
@@ -123,7 +124,7 @@ func target(ctx context.Context, mode string, trips *fixture.RoundTrips) (http.H
 		}
 		return porticoBook(ctx, m, func() { c.Close() })
 	case "book-seed-redis":
-		c, err := redisClient(ctx, trips)
+		c, err := redisClient(ctx, trips, false)
 		if err != nil {
 			return nil, "", nothing, err
 		}
@@ -146,11 +147,9 @@ func porticoBook(ctx context.Context, m *auth.Manager, cleanup func()) (http.Han
 	return d, tok, cleanup, err
 }
 
-func redisClient(ctx context.Context, trips *fixture.RoundTrips) (*redis.Client, error) {
-	c, err := fixture.Redis(ctx, os.Getenv(fixture.RedisAddrEnv))
-	if err != nil {
-		return nil, err
+func redisClient(ctx context.Context, trips *fixture.RoundTrips, cached bool) (*redis.Client, error) {
+	if cached {
+		return fixture.CachingRedis(ctx, os.Getenv(fixture.RedisAddrEnv), trips)
 	}
-	c.AddHook(trips)
-	return c, nil
+	return fixture.Redis(ctx, os.Getenv(fixture.RedisAddrEnv), trips)
 }
