@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
@@ -38,7 +39,17 @@ func newKit(t *testing.T, env map[string]string) *porticotest.Kit {
 			t.Logf("app log:\n%s", logs)
 		}
 	})
-	return porticotest.NewApp(t, newApp(cfg, slog.New(slog.NewTextHandler(logs, nil))))
+	return porticotest.NewApp(t, newApp(cfg, slog.New(slog.NewTextHandler(logs, nil))), porticotest.AlwaysExpect(checkEnvelope))
+}
+
+// checkEnvelope checks the contract of every JSON answer (docs/example-app.md):
+// an object whose code is the HTTP status, with a data member, null on
+// errors. newKit checks it on every response.
+func checkEnvelope(t testing.TB, r *porticotest.Response) {
+	t.Helper()
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		r.JSON("$.code", r.Code).JSONExists("$.data")
+	}
 }
 
 // loginKit logs in through the real endpoint and returns the token pair.

@@ -313,8 +313,11 @@ func TestAlwaysExpect(t *testing.T) {
 	d, opts := bookstore(t)
 	var seen []string
 	kit := porticotest.New(t, d, append(opts,
-		porticotest.AlwaysExpect(func(r *porticotest.Response) { seen = append(seen, r.Header.Get("Content-Type")) }),
-		porticotest.AlwaysExpect(func(r *porticotest.Response) { r.JSON("$.code", r.Code) }),
+		porticotest.AlwaysExpect(func(_ testing.TB, r *porticotest.Response) { seen = append(seen, r.Header.Get("Content-Type")) }),
+		porticotest.AlwaysExpect(func(t testing.TB, r *porticotest.Response) {
+			t.Helper()
+			r.JSON("$.code", r.Code)
+		}),
 	)...)
 	if f := report(t, func(tb testing.TB) { kit.For(tb).GET("/book/{id}", 7).Do().Status(200) }); f.Failed() {
 		t.Errorf("passing request reported: %q", f.msgs)
