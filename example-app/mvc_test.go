@@ -52,12 +52,18 @@ func checkEnvelope(t testing.TB, r *porticotest.Response) {
 	}
 }
 
-// loginKit logs in through the real endpoint and returns the token pair.
+// loginKit logs in through the real endpoint and returns the token pair,
+// failing the test unless the pair is complete.
 func loginKit(t *testing.T, kit *porticotest.Kit, user, password string) tokenPair {
 	t.Helper()
 	var p tokenPair
 	kit.POST("/user/login").JSON(map[string]string{"username": user, "password": password}).Do().
-		Status(http.StatusOK).DecodeAt("$.data", &p)
+		Status(http.StatusOK).
+		JSON("$.data.tokenType", "Bearer").
+		DecodeAt("$.data", &p)
+	if p.AccessToken == "" || p.RefreshToken == "" || p.ExpiresIn <= 0 {
+		t.Fatalf("login %s: incomplete token pair %+v", user, p)
+	}
 	return p
 }
 
