@@ -19,7 +19,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/portico-go/portico"
-	"github.com/portico-go/portico/handler"
 )
 
 func TestMain(m *testing.M) {
@@ -30,13 +29,15 @@ func TestMain(m *testing.M) {
 // database accepts the tokens of its predecessor (the session decides).
 const testSecret = "test-secret-0123456789abcdef-0123456789"
 
-// testApp is the example app running in-process on a free port.
+// testApp is the example app serving on a real socket on a free port,
+// for the tests that need one: TestRestart (two server lifetimes in one
+// test) and TestBrowser (Chromium needs a URL). Every other HTTP-level
+// test uses porticotest (newKit in mvc_test.go).
 type testApp struct {
 	t      *testing.T
 	app    *fx.App
 	base   string
 	client *http.Client
-	logs   *syncBuffer
 }
 
 // startApp starts the app with env (on top of a fixed JWT secret) on a
@@ -64,7 +65,7 @@ func startApp(t *testing.T, db string, env map[string]string) *testApp {
 	if err := app.Start(ctx); err != nil {
 		t.Fatalf("starting the app: %v\n%s", err, logs)
 	}
-	a := &testApp{t: t, app: app, base: "http://" + srv.Addr(), logs: logs,
+	a := &testApp{t: t, app: app, base: "http://" + srv.Addr(),
 		client: &http.Client{Transport: &http.Transport{}, Timeout: 10 * time.Second}}
 	t.Cleanup(func() {
 		a.stop()
@@ -92,14 +93,11 @@ func (a *testApp) stop() {
 
 // response is a decoded JSON response.
 type response struct {
-	Status  int
-	Header  http.Header
-	Raw     []byte
-	Code    int                  `json:"code"`
-	Message string               `json:"message"`
-	Reason  string               `json:"reason"`
-	Errors  []handler.FieldError `json:"errors"`
-	Data    json.RawMessage      `json:"data"`
+	Status int
+	Raw    []byte
+	Code   int             `json:"code"`
+	Reason string          `json:"reason"`
+	Data   json.RawMessage `json:"data"`
 }
 
 // data decodes the response's data into v.
@@ -147,7 +145,7 @@ func (a *testApp) call(t testing.TB, method, path, token string, body any) respo
 	if err != nil {
 		t.Fatalf("%s %s: reading body: %v", method, path, err)
 	}
-	r := response{Status: res.StatusCode, Header: res.Header, Raw: raw}
+	r := response{Status: res.StatusCode, Raw: raw}
 	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 		var probe map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &probe); err != nil {

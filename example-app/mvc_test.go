@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
@@ -38,15 +39,31 @@ func newKit(t *testing.T, env map[string]string) *porticotest.Kit {
 			t.Logf("app log:\n%s", logs)
 		}
 	})
-	return porticotest.NewApp(t, newApp(cfg, slog.New(slog.NewTextHandler(logs, nil))))
+	return porticotest.NewApp(t, newApp(cfg, slog.New(slog.NewTextHandler(logs, nil))), porticotest.AlwaysExpect(checkEnvelope))
 }
 
-// loginKit logs in through the real endpoint and returns the token pair.
+// checkEnvelope checks the contract of every JSON answer (docs/example-app.md):
+// an object whose code is the HTTP status, with a data member, null on
+// errors. newKit checks it on every response.
+func checkEnvelope(t testing.TB, r *porticotest.Response) {
+	t.Helper()
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		r.JSON("$.code", r.Code).JSONExists("$.data")
+	}
+}
+
+// loginKit logs in through the real endpoint and returns the token pair,
+// failing the test unless the pair is complete.
 func loginKit(t *testing.T, kit *porticotest.Kit, user, password string) tokenPair {
 	t.Helper()
 	var p tokenPair
 	kit.POST("/user/login").JSON(map[string]string{"username": user, "password": password}).Do().
-		Status(http.StatusOK).DecodeAt("$.data", &p)
+		Status(http.StatusOK).
+		JSON("$.data.tokenType", "Bearer").
+		DecodeAt("$.data", &p)
+	if p.AccessToken == "" || p.RefreshToken == "" || p.ExpiresIn <= 0 {
+		t.Fatalf("login %s: incomplete token pair %+v", user, p)
+	}
 	return p
 }
 

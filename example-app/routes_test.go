@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"net"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -69,14 +68,11 @@ func TestPrintRoutes(t *testing.T) {
 
 // TestRunServesUntilCancelled starts the real entry point and stops it the
 // way SIGINT does (main cancels run's context), checking the shutdown is
-// clean.
+// clean. It stays on a real socket: what it tests is run itself, that it
+// listens where -addr says, serves, and returns once cancelled, none of
+// which porticotest's in-process requests go through.
 func TestRunServesUntilCancelled(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var out bytes.Buffer

@@ -94,3 +94,30 @@ func ExampleExpand() {
 	// Output:
 	// /files/a%2Fb/docs/read%20me.txt
 }
+
+func ExampleAlwaysExpect() {
+	t := exampleT{}
+	d := dispatcher.New()
+	d.GET("/book/{id}", handler.Typed(func(_ context.Context, in struct {
+		ID int `path:"id"`
+	}) (*handler.Response, error) {
+		if in.ID != 7 {
+			// Breaks the envelope: no code.
+			return &handler.Response{Status: http.StatusNotFound, Body: map[string]any{"data": nil}}, nil
+		}
+		return &handler.Response{Body: map[string]any{"code": 200, "data": map[string]any{"title": "Dune"}}}, nil
+	}))
+
+	// Every JSON answer carries its status as "code" and a "data" member.
+	envelope := func(t testing.TB, r *porticotest.Response) {
+		t.Helper()
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			r.JSON("$.code", r.Code).JSONExists("$.data")
+		}
+	}
+	kit := porticotest.New(t, d, porticotest.AlwaysExpect(envelope))
+	kit.GET("/book/{id}", 7).Do().Status(http.StatusOK).JSON("$.data.title", "Dune")
+	kit.GET("/book/{id}", 8).Do().Status(http.StatusNotFound)
+	// Output:
+	// porticotest: JSON $.code selects nothing, want 404
+}

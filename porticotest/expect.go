@@ -64,6 +64,30 @@ func (r *Response) HasHeader(key, want string) *Response {
 	return r
 }
 
+// HeaderContains expects the header key to be present with s in one of
+// its values: for list-valued headers such as Access-Control-Allow-Methods
+// or Vary, whose order and spacing are not part of the contract.
+func (r *Response) HeaderContains(key, s string) *Response {
+	r.t.Helper()
+	for _, v := range r.Header.Values(key) {
+		if strings.Contains(v, s) {
+			return r
+		}
+	}
+	r.fail("header %s = %q, want it to contain %q", key, r.Header.Values(key), s)
+	return r
+}
+
+// RedirectedTo expects a redirect (a 3xx status) to location, compared
+// with the Location header as sent: MockMvc's redirectedUrl.
+func (r *Response) RedirectedTo(location string) *Response {
+	r.t.Helper()
+	if got := r.Header.Get("Location"); r.Code < 300 || r.Code > 399 || got != location {
+		r.fail("status %d, Location %q, want a redirect to %q", r.Code, got, location)
+	}
+	return r
+}
+
 // NoHeader expects the header key to be absent.
 func (r *Response) NoHeader(key string) *Response {
 	r.t.Helper()
@@ -165,6 +189,19 @@ func (r *Response) JSONAbsent(path string) *Response {
 		r.fail("%v", err)
 	} else if len(nodes) > 0 {
 		r.fail("JSON %s = %s, want nothing", path, show([]any(nodes)))
+	}
+	return r
+}
+
+// JSONExists expects the JSONPath query path to select something (a
+// null included): jsonPath(...).exists().
+func (r *Response) JSONExists(path string) *Response {
+	r.t.Helper()
+	nodes, err := r.selectPath(path)
+	if err != nil {
+		r.fail("%v", err)
+	} else if len(nodes) == 0 {
+		r.fail("JSON %s selects nothing, want it to exist", path)
 	}
 	return r
 }

@@ -32,6 +32,8 @@ type Kit struct {
 	d     *dispatcher.Dispatcher
 	auth  *auth.Manager
 	authz *Authorities
+	// always runs on every response, MockMvc's alwaysExpect.
+	always []func(testing.TB, *Response)
 }
 
 // Option configures a Kit.
@@ -55,6 +57,15 @@ func WithFilters(filters ...func(http.Handler) http.Handler) Option {
 			k.h = filters[i](k.h)
 		}
 	}
+}
+
+// AlwaysExpect runs check on every response the kit returns, before the
+// test's own expectations: MockMvc's alwaysExpect, for a contract every
+// answer of the application keeps (an envelope, a security header).
+// Several checks run in order. t is the test the kit reports to; a check
+// that calls t.Helper() has its failures reported at the test's Do.
+func AlwaysExpect(check func(t testing.TB, r *Response)) Option {
+	return func(k *Kit) { k.always = append(k.always, check) }
 }
 
 // New returns a Kit serving requests through d (building it if needed; a
@@ -172,11 +183,16 @@ func (k *Kit) Serve(r *http.Request) *Response {
 }
 
 func (k *Kit) serve(r *http.Request, body []byte) *Response {
+	k.t.Helper()
 	rec := &recorder{ResponseRecorder: httptest.NewRecorder()}
 	k.h.ServeHTTP(rec, r)
 	res := rec.Result()
 	out, _ := io.ReadAll(res.Body)
-	return &Response{t: k.t, k: k, req: r, reqBody: body, Code: res.StatusCode, Header: res.Header, Body: out, result: rec.result}
+	resp := &Response{t: k.t, k: k, req: r, reqBody: body, Code: res.StatusCode, Header: res.Header, Body: out, result: rec.result}
+	for _, check := range k.always {
+		check(k.t, resp)
+	}
+	return resp
 }
 
 // recorder is the writer the kit hands the server; the dispatcher gives

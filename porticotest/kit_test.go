@@ -134,6 +134,15 @@ func bookstore(t testing.TB) (*dispatcher.Dispatcher, []porticotest.Option) {
 	must(t, d.GET("/books.html", handler.ControllerFunc(func(http.ResponseWriter, *http.Request) (*handler.ModelAndView, error) {
 		return handler.NewModelAndView("books").AddObject("title", "All books").AddObject("count", 2), nil
 	})))
+	must(t, d.GET("/null", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"data":null}`)
+	}))
+	must(t, d.GET("/old", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Vary", "Accept")
+		w.Header().Add("Vary", "Origin, Accept-Language")
+		http.Redirect(w, r, "/books.html?from=old", http.StatusSeeOther)
+	}))
 	must(t, d.GET("/files/{*path}", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, r.PathValue("path"))
 	}))
@@ -180,6 +189,26 @@ func TestExpectations(t *testing.T) {
 			func(k *porticotest.Kit) { k.GET("/book/{id}", 7).Do().NoHeader("Location") },
 			func(k *porticotest.Kit) { k.GET("/book/{id}", 7).Do().NoHeader("Content-Type") },
 			"header Content-Type"},
+		{"header contains",
+			func(k *porticotest.Kit) {
+				k.GET("/old").Do().HeaderContains("Vary", "Accept").HeaderContains("Vary", "Origin")
+			},
+			func(k *porticotest.Kit) { k.GET("/old").Do().HeaderContains("Vary", "Cookie") },
+			`header Vary = ["Accept" "Origin, Accept-Language"], want it to contain "Cookie"`},
+		{"header contains, header absent",
+			func(k *porticotest.Kit) { k.GET("/old").Do().HeaderContains("Location", "from=old") },
+			func(k *porticotest.Kit) { k.GET("/book/{id}", 7).Do().HeaderContains("Vary", "") },
+			`header Vary = [], want it to contain ""`},
+		{"redirect",
+			func(k *porticotest.Kit) { k.GET("/old").Do().RedirectedTo("/books.html?from=old") },
+			func(k *porticotest.Kit) { k.GET("/old").Do().RedirectedTo("/books.html") },
+			`status 303, Location "/books.html?from=old", want a redirect to "/books.html"`},
+		{"redirect, not a 3xx",
+			func(k *porticotest.Kit) { k.GET("/old").Do().Status(303) },
+			func(k *porticotest.Kit) {
+				k.POST("/book").JSON(newBook{Title: "Emma", Pages: 3}).Do().RedirectedTo("/book/8")
+			},
+			`status 201, Location "/book/8", want a redirect`},
 		{"content type",
 			func(k *porticotest.Kit) { k.GET("/books.html").Do().ContentType("text/html") },
 			func(k *porticotest.Kit) { k.GET("/books.html").Do().ContentType("application/json") },
@@ -202,6 +231,12 @@ func TestExpectations(t *testing.T) {
 			func(k *porticotest.Kit) { k.GET("/book/{id}", 7).Do().JSONAbsent("$.errors") },
 			func(k *porticotest.Kit) { k.GET("/book/{id}", 7).Do().JSONAbsent("$.data.id") },
 			"want nothing"},
+		{"json exists",
+			func(k *porticotest.Kit) {
+				k.GET("/api/me").Do().Status(401).JSONExists("$.code").JSONExists("$.reason")
+			},
+			func(k *porticotest.Kit) { k.GET("/book/{id}", 7).Do().JSONExists("$.data.author") },
+			"JSON $.data.author selects nothing, want it to exist"},
 		{"json bad path",
 			func(k *porticotest.Kit) { k.GET("/book/{id}", 7).Do().JSON("$.code", 200) },
 			func(k *porticotest.Kit) { k.GET("/book/{id}", 7).Do().JSON("$.data[", 1) },
@@ -269,6 +304,30 @@ func TestExpectations(t *testing.T) {
 				t.Errorf("failure %q does not say %q", f.msgs[0], tt.msg)
 			}
 		})
+	}
+}
+
+// TestAlwaysExpect: a check given once runs on every response, before
+// and along with the test's own expectations, in subtests too.
+func TestAlwaysExpect(t *testing.T) {
+	d, opts := bookstore(t)
+	var seen []string
+	kit := porticotest.New(t, d, append(opts,
+		porticotest.AlwaysExpect(func(_ testing.TB, r *porticotest.Response) { seen = append(seen, r.Header.Get("Content-Type")) }),
+		porticotest.AlwaysExpect(func(t testing.TB, r *porticotest.Response) {
+			t.Helper()
+			r.JSON("$.code", r.Code)
+		}),
+	)...)
+	if f := report(t, func(tb testing.TB) { kit.For(tb).GET("/book/{id}", 7).Do().Status(200) }); f.Failed() {
+		t.Errorf("passing request reported: %q", f.msgs)
+	}
+	f := report(t, func(tb testing.TB) { kit.For(tb).GET("/api/me").As(porticotest.User{ID: "alice"}).Do().Status(200) })
+	if len(f.msgs) != 1 || !strings.Contains(f.msgs[0], "JSON $.code selects nothing, want 200") {
+		t.Errorf("reports %q, want the check's failure alone", f.msgs)
+	}
+	if len(seen) != 2 || !strings.HasPrefix(seen[0], "application/json") {
+		t.Errorf("first check saw %q, want both responses", seen)
 	}
 }
 
