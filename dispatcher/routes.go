@@ -87,19 +87,27 @@ func PrintRoutes(w io.Writer, routes []RouteInfo) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "METHOD\tPATH\tHANDLER\tINTERCEPTORS")
 	for _, r := range routes {
-		links := make([]string, 0, len(r.Chain))
-		for _, l := range r.Chain {
-			if l.PerRequest {
-				links = append(links, l.Name+"?("+l.Cond+")")
-			} else {
-				links = append(links, l.Name)
-			}
-		}
-		chain := strings.Join(links, " -> ")
+		chain := r.ChainText()
 		if chain == "" {
 			chain = "-"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Method, r.Path, r.Handler, chain)
 	}
 	return tw.Flush()
+}
+
+// ChainText is the route's interceptor chain as PrintRoutes shows it:
+// names in order joined by " -> ", a link decided per request followed by
+// its condition, as in "login?(exclude /**/*.html)". It is empty for a
+// route without interceptors.
+func (r RouteInfo) ChainText() string {
+	links := make([]string, 0, len(r.Chain))
+	for _, l := range r.Chain {
+		if l.PerRequest {
+			links = append(links, l.Name+"?("+l.Cond+")")
+		} else {
+			links = append(links, l.Name)
+		}
+	}
+	return strings.Join(links, " -> ")
 }

@@ -349,15 +349,7 @@ func (r *Response) Print() string {
 	if r.k != nil && r.k.d != nil {
 		if ri, ok := r.k.d.RouteFor(req.Method, req.URL.Path); ok {
 			fmt.Fprintf(&b, "route:   %s %s\nhandler: %s\n", ri.Method, ri.Path, ri.Handler)
-			links := make([]string, 0, len(ri.Chain))
-			for _, l := range ri.Chain {
-				if l.PerRequest {
-					links = append(links, l.Name+"?("+l.Cond+")")
-				} else {
-					links = append(links, l.Name)
-				}
-			}
-			chain := strings.Join(links, " -> ")
+			chain := ri.ChainText()
 			if chain == "" {
 				chain = "(no interceptors)"
 			}
