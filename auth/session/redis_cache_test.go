@@ -3,10 +3,8 @@ package session_test
 import (
 	"context"
 	"errors"
-	"net"
 	"slices"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,37 +18,6 @@ import (
 // revocationBound is what issue 14 promises: a session revoked through one
 // instance is refused by every other within this time.
 const revocationBound = 100 * time.Millisecond
-
-// wireCounter is a go-redis dial hook counting the writes clients make on
-// their sockets: one per command or pipeline actually sent, none for an
-// answer served from the client-side cache.
-type wireCounter struct{ n atomic.Int64 }
-
-func (w *wireCounter) DialHook(next redis.DialHook) redis.DialHook {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := next(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		return countingConn{Conn: c, n: &w.n}, nil
-	}
-}
-
-func (w *wireCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
-
-func (w *wireCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return next
-}
-
-type countingConn struct {
-	net.Conn
-	n *atomic.Int64
-}
-
-func (c countingConn) Write(b []byte) (int, error) {
-	c.n.Add(1)
-	return c.Conn.Write(b)
-}
 
 // cachedPair returns two stores with their own caching clients, as two
 // instances of an application would have, on one real redis-server, and a
@@ -87,7 +54,7 @@ func TestRedisCachedConformance(t *testing.T) {
 // and with the server's own statistics, the commands a hot session costs.
 func TestRedisCachedTouchIsLocal(t *testing.T) {
 	a, b, bc, _, admin := cachedPair(t)
-	wire := &wireCounter{}
+	wire := &redistest.Writes{}
 	bc.AddHook(wire)
 	ctx := context.Background()
 	now := time.Now()
@@ -99,13 +66,13 @@ func TestRedisCachedTouchIsLocal(t *testing.T) {
 		t.Fatal(err) // the miss that fills the cache
 	}
 	const n = 10_000
-	wireBefore, serverBefore, hitsBefore := wire.n.Load(), redistest.CommandCalls(t, admin), bc.CSCStats().Hits
+	wireBefore, serverBefore, hitsBefore := wire.Load(), redistest.CommandCalls(t, admin), bc.CSCStats().Hits
 	for range n {
 		if _, err := b.Touch(ctx, rec.ID, time.Now().Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	writes, server, hits := wire.n.Load()-wireBefore, redistest.CommandCalls(t, admin)-serverBefore, bc.CSCStats().Hits-hitsBefore
+	writes, server, hits := wire.Load()-wireBefore, redistest.CommandCalls(t, admin)-serverBefore, bc.CSCStats().Hits-hitsBefore
 	t.Logf("%d hot touches: %d socket writes by the client, %d commands run by the server, %d cache hits", n, writes, server, hits)
 	if writes > n/1000 || server > n/1000 {
 		t.Fatalf("%d hot touches cost %d socket writes and %d server commands, want ~0", n, writes, server)
