@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -181,5 +183,38 @@ func TestTracingOff(t *testing.T) {
 	opsKit(t, nil, fx.Populate(&tp))
 	if tp.P != nil {
 		t.Errorf("TracerProvider %T without APP_TRACE_STDOUT", tp.P)
+	}
+}
+
+// TestTraceStdout runs the real entry point with APP_TRACE_STDOUT=1: the
+// spans of a request reach stdout by the time run returns (stopping the
+// app flushes the batch).
+func TestTraceStdout(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	stdout, logs := &syncBuffer{}, &syncBuffer{}
+	env := mapEnv(map[string]string{envJWTSecret: testSecret, "APP_TRACE_STDOUT": "1"})
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-addr", addr, "-db", tempDB(t)}, env, stdout, logs) }()
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if res, err := client.Get("http://" + addr + "/favicon.ico"); err == nil {
+			res.Body.Close()
+			break
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v\n%s", err, logs)
+	}
+	if !strings.Contains(stdout.String(), `"Name": "GET /favicon.ico"`) {
+		t.Errorf("no span for GET /favicon.ico on stdout:\n%s\nlog:\n%s", stdout, logs)
 	}
 }
