@@ -148,7 +148,8 @@ func TestReadiness(t *testing.T) {
 }
 
 // With APP_TRACE_STDOUT=1 the app has a TracerProvider: a request to a
-// book produces a server span named after its route template. The test
+// book produces a server span named after its route template, and a
+// handler span inside it. The test
 // swaps the stdout exporter for an in-memory one.
 func TestTracing(t *testing.T) {
 	spans := tracetest.NewInMemoryExporter()
@@ -164,14 +165,19 @@ func TestTracing(t *testing.T) {
 	if err := sdk.ForceFlush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	byName := map[string]tracetest.SpanStub{}
 	var names []string
 	for _, s := range spans.GetSpans() {
 		names = append(names, s.Name)
-		if s.Name == "GET /book/{id}" && s.SpanKind == trace.SpanKindServer {
-			return
-		}
+		byName[s.Name] = s
 	}
-	t.Errorf("no server span GET /book/{id}; spans: %q", names)
+	server, ok := byName["GET /book/{id}"]
+	if !ok || server.SpanKind != trace.SpanKindServer {
+		t.Fatalf("no server span GET /book/{id}; spans: %q", names)
+	}
+	if h, ok := byName["handle /book/{id}"]; !ok || h.Parent.SpanID() != server.SpanContext.SpanID() {
+		t.Errorf("no handler span under the server span; spans: %q", names)
+	}
 }
 
 // Without the variable there is no TracerProvider at all.
