@@ -24,7 +24,8 @@ func newApp(cfg Config, log *slog.Logger) fx.Option {
 		securityModule(),
 		webModule(),
 		corsModule(cfg.CORSOrigins),
-		// Request ids and health probes (observability.go).
+		// Request ids, access log, metrics, tracing and health probes
+		// (observability.go).
 		observabilityModule(cfg),
 	)
 }
@@ -88,7 +89,6 @@ func webModule() fx.Option {
 			portico.AsRegistrar(newLoginAPI),
 			portico.AsRegistrar(newBookController),
 			portico.AsRegistrar(newPageController),
-			portico.AsInterceptor(accessLogRegistration),
 			portico.AsInterceptor(loginRegistration),
 			portico.AsInterceptor(modelTimeRegistration),
 			portico.AsOption(viewOption),

@@ -27,6 +27,10 @@ type Config struct {
 	// CORSOrigins (-cors-origins, APP_CORS_ORIGINS, comma-separated) may
 	// call the API from scripts on other origins; empty: same origin only.
 	CORSOrigins []string
+	// TraceStdout (-trace-stdout, APP_TRACE_STDOUT=1) prints an
+	// OpenTelemetry span per request and per handler to stdout; off, the
+	// app has no TracerProvider and tracing costs nothing.
+	TraceStdout bool
 
 	// Auth is the session and token settings: APP_JWT_SECRET,
 	// APP_ACCESS_TTL, APP_IDLE_TIMEOUT, APP_REFRESH_TTL,
@@ -39,6 +43,8 @@ type Config struct {
 	// bcrypt's default. Not configurable from outside: tests lower it,
 	// because bcrypt at full cost is slow under the race detector.
 	passwordCost int
+	// traceOut receives the spans of TraceStdout: run's stdout.
+	traceOut io.Writer
 }
 
 // Environment variable names, in one place for the docs and the errors.
@@ -74,6 +80,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (Co
 	fs.StringVar(&cfg.DBPath, "db", "./data/bookstore.db", "SQLite database `file`, created and seeded on first start")
 	fs.BoolVar(&cfg.PrintRoutes, "routes", false, "print the route table with each route's interceptor chain and exit")
 	l.Env("routes", "")
+	fs.BoolVar(&cfg.TraceStdout, "trace-stdout", false, "print OpenTelemetry spans to stdout (development)")
 	fs.Func("cors-origins", "comma-separated `origins` (https://app.example.com) whose scripts may call the API; empty: none", func(v string) error {
 		cfg.CORSOrigins = nil
 		for o := range strings.SplitSeq(v, ",") {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -14,15 +13,8 @@ import (
 // The registrations below are WebMvcConfigurer.addInterceptors, one
 // constructor per interceptor, contributed to portico.Module through
 // portico.AsInterceptor. Order makes the chain deterministic (fx value
-// groups have no order): access log outermost, so it also logs the
-// requests the login interceptor refuses; then login; then the model time.
-
-// accessLogRegistration logs every request with a route.
-func accessLogRegistration(log *slog.Logger) *registry.Registration {
-	return registry.NewRegistration(&interceptor.AccessLog{Logger: log}).
-		AddPathPatterns("/**").
-		Order(-10)
-}
+// groups have no order): login, then the model time. The access log is a
+// filter (observability.go), so it sees every request, 404s included.
 
 // loginRegistration requires a token everywhere except the login and
 // refresh endpoints and the public pages and assets (seed 004's

@@ -47,6 +47,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	cfg.traceOut = stdout
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	if cfg.PrintRoutes {
 		return printRoutes(cfg, stdout)
@@ -79,7 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // database file, no Redis connection) and prints every route with its
 // interceptor chain.
 func printRoutes(cfg Config, w io.Writer) error {
-	cfg.RedisAddr = "" // the route table does not depend on the store
+	cfg.RedisAddr = ""      // the route table does not depend on the store
+	cfg.TraceStdout = false // the app never starts, so nothing would stop the span batcher
 	var (
 		d     *dispatcher.Dispatcher
 		store session.Store

@@ -18,18 +18,31 @@ import (
 // would add a second auth.Config.Keys entry; one is enough here.
 const jwtKeyID = "bookstore-1"
 
+// authParams are newAuthManager's dependencies.
+type authParams struct {
+	fx.In
+	Lifecycle fx.Lifecycle
+	Config    Config
+	Store     session.Store
+	Log       *slog.Logger
+	// Observer is metrics.Module's: login outcomes and session-store
+	// timings become Prometheus series.
+	Observer auth.Observer `optional:"true"`
+}
+
 // newAuthManager builds the login manager over the chosen session store.
-func newAuthManager(lc fx.Lifecycle, cfg Config, store session.Store, log *slog.Logger) (*auth.Manager, error) {
-	if cfg.SecretGenerated {
-		log.Warn(envJWTSecret + " is not set: signing tokens with a random secret, so every restart logs everybody out")
+func newAuthManager(p authParams) (*auth.Manager, error) {
+	if p.Config.SecretGenerated {
+		p.Log.Warn(envJWTSecret + " is not set: signing tokens with a random secret, so every restart logs everybody out")
 	}
-	ac := cfg.Auth.Config(jwtKeyID)
-	ac.Store = store
+	ac := p.Config.Auth.Config(jwtKeyID)
+	ac.Store = p.Store
+	ac.Observer = p.Observer
 	m, err := auth.New(ac)
 	if err != nil {
 		return nil, err
 	}
-	lc.Append(fx.StopHook(m.Close))
+	p.Lifecycle.Append(fx.StopHook(m.Close))
 	return m, nil
 }
 

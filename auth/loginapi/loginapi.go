@@ -194,7 +194,7 @@ func fail(err error) error {
 func (a *API) login(ctx context.Context, in LoginRequest) (*handler.Response, error) {
 	ip := a.cfg.ClientIP(in.req)
 	if err := a.limiter.Allow(ctx, in.Username, ip); err != nil {
-		return nil, limiterError(err)
+		return nil, a.refused(limiterError(err))
 	}
 	u, err := a.users.FindUser(ctx, in.Username)
 	known := err == nil
@@ -207,21 +207,39 @@ func (a *API) login(ctx context.Context, in LoginRequest) (*handler.Response, er
 	}
 	if err := auth.CheckPassword(hash, in.Password); err != nil || !known {
 		if ferr := a.limiter.Failure(ctx, in.Username, ip); ferr != nil {
-			return nil, limiterError(ferr)
+			return nil, a.refused(limiterError(ferr))
 		}
 		if err == nil {
 			err = &auth.Error{Reason: auth.ReasonBadCredentials, Err: ErrUnknownUser}
 		}
-		return nil, login.ToHTTP(err)
+		return nil, a.refused(login.ToHTTP(err))
 	}
 	if err := a.limiter.Success(ctx, in.Username, ip); err != nil {
-		return nil, limiterError(err)
+		return nil, a.refused(limiterError(err))
 	}
 	pair, err := a.sessions.Login(ctx, auth.Principal{ID: u.ID, Name: u.Name}, ip)
 	if err != nil {
 		return nil, fail(err)
 	}
 	return reply("ok", pair), nil
+}
+
+// failureReporter is the optional part of Sessions that counts the
+// logins refused before Sessions.Login is called; *auth.Manager has it and
+// passes the outcome to its auth.Observer (metrics).
+type failureReporter interface {
+	ReportLoginFailure(reason auth.Reason)
+}
+
+// refused reports err's reason, if it has one, to a failureReporter and
+// returns err.
+func (a *API) refused(err error) error {
+	if r, ok := a.sessions.(failureReporter); ok {
+		if reason := auth.ReasonOf(err); reason != "" {
+			r.ReportLoginFailure(reason)
+		}
+	}
+	return err
 }
 
 // limiterError keeps the limiter's auth errors (429 with Retry-After, 503)

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxtest"
@@ -305,6 +306,47 @@ func TestLimited(t *testing.T) {
 	}
 	if code, _ := post(t, base+"/auth/login", `{}`, ""); code != 404 && code != 405 {
 		t.Errorf("default path still served after configuring LoginPath: %d", code)
+	}
+}
+
+// outcomes is an auth.Observer recording login outcomes.
+type outcomes struct{ got []string }
+
+func (o *outcomes) LoginOutcome(reason string)             { o.got = append(o.got, reason) }
+func (o *outcomes) StoreCall(string, time.Duration, error) {}
+
+// TestLoginOutcomes: refusals decided before Manager.Login (bad
+// credentials, the limiter) reach the manager's Observer too, so metrics
+// count every outcome of the login endpoint.
+func TestLoginOutcomes(t *testing.T) {
+	obs := &outcomes{}
+	m, err := auth.New(auth.Config{
+		Issuer: "test", Audience: "test",
+		Keys: []token.Key{{ID: "k", Secret: []byte(strings.Repeat("k", 32))}}, ActiveKey: "k",
+		Observer: obs,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	base := plain(t, m, auth.NewLimiter(auth.LimiterConfig{MaxFailures: 2}), loginapi.Config{})
+	for _, tt := range []struct {
+		body string
+		code int
+	}{
+		{`{"username":"alice","password":"secret-1"}`, 200},
+		{`{"username":"nobody","password":"x"}`, 401},
+		{`{"username":"alice","password":"x"}`, 401},
+		{`{"username":"alice","password":"y"}`, 401},
+		{`{"username":"alice","password":"secret-1"}`, 429}, // alice's two failures from this address
+	} {
+		if code, m := post(t, base+"/auth/login", tt.body, ""); code != tt.code {
+			t.Fatalf("%s: %d %v, want %d", tt.body, code, m, tt.code)
+		}
+	}
+	want := []string{auth.LoginSucceeded, "bad_credentials", "bad_credentials", "bad_credentials", "too_many_requests"}
+	if strings.Join(obs.got, ",") != strings.Join(want, ",") {
+		t.Errorf("outcomes %q, want %q", obs.got, want)
 	}
 }
 
