@@ -75,6 +75,9 @@ type table struct {
 	// static holds only static templates no tree would take; it is empty
 	// for most route sets, and then costs nothing per request.
 	static map[string]*entry
+	// single is the only tree when there is one and no static map, which
+	// most route sets come to; its lookup skips the merging of answers.
+	single *httprouter.Router
 }
 
 func newTable(entries []*entry) (*table, error) {
@@ -126,6 +129,9 @@ func newTable(entries []*entry) (*table, error) {
 			t.treeEntries = append(t.treeEntries, []*entry{e})
 			shapes = append(shapes, sh)
 		}
+	}
+	if len(t.trees) == 1 && len(t.static) == 0 {
+		t.single = t.trees[0]
 	}
 	// An entry is final when no entry of a later tree overlaps it and is
 	// more specific. Trees are walked from the last, each checked against
@@ -339,6 +345,9 @@ type match struct {
 
 // lookup maps method and path.
 func (t *table) lookup(w *responseWriter, method, path string) match {
+	if t.single != nil {
+		return lookupOne(t.single, w, method, path)
+	}
 	var m match
 	var allow []string
 	var best *entry
@@ -396,6 +405,25 @@ func (t *table) lookup(w *responseWriter, method, path string) match {
 		}
 	}
 	return m
+}
+
+// lookupOne is lookup for a table of one tree and no static map: the
+// first answer is the only one.
+func lookupOne(tr *httprouter.Router, w *responseWriter, method, path string) match {
+	h, ps, tsr := tr.Lookup(http.MethodGet, path)
+	if h == nil {
+		return match{tsr: tsr}
+	}
+	w.matched = nil
+	h(w, nil, nil)
+	e := w.matched
+	if e == nil {
+		return match{}
+	}
+	if rt := e.route(method); rt != nil {
+		return match{rt: rt, params: rt.renameParams(ps)}
+	}
+	return match{allow: e.allow}
 }
 
 func mergeAllow(lists []string) string {
