@@ -11,6 +11,7 @@ type template struct {
 	router string   // "/book/:id", "/files/*path" for httprouter
 	shape  string   // "/book/{}", "/files/{*}": equal shapes serve equal paths
 	params []string // variable names in order
+	segs   []string // router's segments: ["book", ":id"] for "/book/{id}"
 	static int      // count of literal bytes, for specificity
 	catch  bool
 }
@@ -67,6 +68,7 @@ func parseTemplate(p string) (*template, error) {
 		shape.WriteString("{}")
 	}
 	t.spring, t.router, t.shape = spring.String(), router.String(), shape.String()
+	t.segs = strings.Split(t.router[1:], "/")
 	return t, nil
 }
 

@@ -27,8 +27,10 @@ func (d *Dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		t = d.table.Load()
 	}
+	// A writer goes back to the pool reset (and one a panic carried away
+	// never goes back), so it is reset once per request, not twice.
 	rw := d.writers.Get().(*responseWriter)
-	rw.reset(w)
+	rw.w = w
 	d.dispatch(rw, r, t)
 	rw.reset(nil)
 	d.writers.Put(rw)

@@ -75,6 +75,9 @@ type table struct {
 	// static holds only static templates no tree would take; it is empty
 	// for most route sets, and then costs nothing per request.
 	static map[string]*entry
+	// single is the only tree when there is one and no static map, which
+	// most route sets come to; its lookup skips the merging of answers.
+	single *httprouter.Router
 }
 
 func newTable(entries []*entry) (*table, error) {
@@ -89,7 +92,7 @@ func newTable(entries []*entry) (*table, error) {
 	// shapes[i] mirrors trees[i] segment by segment, so a template
 	// httprouter would refuse is recognised without touching the tree:
 	// start-up stays linear in the number of routes.
-	var shapes []*shapeNode
+	var shapes []*shapeTree
 	for _, e := range sorted {
 		placed := false
 		for i := range t.trees {
@@ -120,32 +123,29 @@ func newTable(entries []*entry) (*table, error) {
 			if !ok {
 				return nil, fmt.Errorf("route %s cannot be stored in a routing tree", e.tmpl.spring)
 			}
-			sh := &shapeNode{}
+			sh := newShapeTree()
 			sh.add(e.tmpl)
 			t.trees = append(t.trees, r)
 			t.treeEntries = append(t.treeEntries, []*entry{e})
 			shapes = append(shapes, sh)
 		}
 	}
+	if len(t.trees) == 1 && len(t.static) == 0 {
+		t.single = t.trees[0]
+	}
 	// An entry is final when no entry of a later tree overlaps it and is
 	// more specific. Trees are walked from the last, each checked against
 	// an index of the ones after it.
-	later := &overlapNode{}
+	later := newOverlapIndex()
 	for i := len(t.treeEntries) - 1; i >= 0; i-- {
 		for _, e := range t.treeEntries[i] {
-			e.final = !later.anyMoreSpecific(e.tmpl, segments(e.tmpl), 0)
+			e.final = !later.anyMoreSpecific(&later.root, e.tmpl, 0)
 		}
 		for _, e := range t.treeEntries[i] {
-			later.add(e, segments(e.tmpl))
+			later.add(e)
 		}
 	}
 	return t, nil
-}
-
-// segments splits a template into its segments, variables written {} and
-// catch-alls {*}: "/book/{id}" is ["book", "{}"].
-func segments(t *template) []string {
-	return strings.Split(t.shape[1:], "/")
 }
 
 // shapeNode mirrors one httprouter tree, one node per segment, to predict
@@ -154,15 +154,31 @@ func segments(t *template) []string {
 // catch-all cannot share its position with anything. It may refuse what
 // httprouter would take, which only moves a template to a later tree.
 type shapeNode struct {
-	static    map[string]*shapeNode
+	statics   int // literal children, the empty one included
+	empty     bool
 	param     *shapeNode
 	paramName string
 	catch     bool
 }
 
-func (n *shapeNode) accepts(t *template) bool {
-	segs := strings.Split(t.router[1:], "/")
-	for i, seg := range segs {
+// shapeTree is the mirror of one tree. Literal children live in one map
+// for the whole tree, not one map per node, which keeps start-up
+// allocations per route small.
+type shapeTree struct {
+	root shapeNode
+	kids map[childKey]*shapeNode
+}
+
+type childKey struct {
+	parent any // *shapeNode or *overlapNode
+	seg    string
+}
+
+func newShapeTree() *shapeTree { return &shapeTree{kids: map[childKey]*shapeNode{}} }
+
+func (st *shapeTree) accepts(t *template) bool {
+	n := &st.root
+	for i, seg := range t.segs {
 		if n.catch {
 			return false
 		}
@@ -170,7 +186,7 @@ func (n *shapeNode) accepts(t *template) bool {
 		case strings.HasPrefix(seg, "*"):
 			// httprouter also refuses a catch-all under a segment root
 			// that has a handle ("/src/" with "/src/*path").
-			return len(n.static) == 0 && n.param == nil
+			return n.statics == 0 && n.param == nil
 		case strings.HasPrefix(seg, ":"):
 			if n.param != nil {
 				if n.paramName != seg {
@@ -181,17 +197,16 @@ func (n *shapeNode) accepts(t *template) bool {
 			}
 			// The empty last segment of "/book/" is the node's own
 			// handle, which a variable child may share.
-			for s := range n.static {
-				if s != "" {
-					return false
-				}
+			empty := 0
+			if n.empty {
+				empty = 1
 			}
-			return true
+			return n.statics == empty
 		default:
-			if n.param != nil && (seg != "" || i != len(segs)-1) {
+			if n.param != nil && (seg != "" || i != len(t.segs)-1) {
 				return false
 			}
-			next := n.static[seg]
+			next := st.kids[childKey{n, seg}]
 			if next == nil {
 				return true
 			}
@@ -201,8 +216,9 @@ func (n *shapeNode) accepts(t *template) bool {
 	return true
 }
 
-func (n *shapeNode) add(t *template) {
-	for _, seg := range strings.Split(t.router[1:], "/") {
+func (st *shapeTree) add(t *template) {
+	n := &st.root
+	for _, seg := range t.segs {
 		switch {
 		case strings.HasPrefix(seg, "*"):
 			n.catch = true
@@ -213,50 +229,55 @@ func (n *shapeNode) add(t *template) {
 			}
 			n = n.param
 		default:
-			if n.static == nil {
-				n.static = map[string]*shapeNode{}
-			}
-			next := n.static[seg]
+			k := childKey{n, seg}
+			next := st.kids[k]
 			if next == nil {
 				next = &shapeNode{}
-				n.static[seg] = next
+				st.kids[k] = next
+				n.statics++
+				n.empty = n.empty || seg == ""
 			}
 			n = next
 		}
 	}
 }
 
-// overlapNode indexes templates by segment to answer, for one template,
+// overlapIndex indexes templates by segment to answer, for one template,
 // whether a template some path could match too is more specific. It may
 // answer true when unsure, which only costs a lookup in a later tree.
-type overlapNode struct {
-	static map[string]*overlapNode
-	param  *overlapNode
-	ends   []*entry // templates ending here
-	catch  []*entry // templates whose catch-all starts here
-	below  []*entry // every template longer than this node's depth
+type overlapIndex struct {
+	root overlapNode
+	kids map[childKey]*overlapNode
 }
 
-func (n *overlapNode) add(e *entry, segs []string) {
-	for _, seg := range segs {
-		n.below = append(n.below, e)
-		switch seg {
-		case "{*}":
+type overlapNode struct {
+	statics []*overlapNode // literal children, for variables to try them all
+	param   *overlapNode
+	ends    []*entry // templates ending here
+	catch   []*entry // templates whose catch-all starts here
+}
+
+func newOverlapIndex() *overlapIndex { return &overlapIndex{kids: map[childKey]*overlapNode{}} }
+
+func (x *overlapIndex) add(e *entry) {
+	n := &x.root
+	for _, seg := range e.tmpl.segs {
+		switch {
+		case strings.HasPrefix(seg, "*"):
 			n.catch = append(n.catch, e)
 			return
-		case "{}":
+		case strings.HasPrefix(seg, ":"):
 			if n.param == nil {
 				n.param = &overlapNode{}
 			}
 			n = n.param
 		default:
-			if n.static == nil {
-				n.static = map[string]*overlapNode{}
-			}
-			next := n.static[seg]
+			k := childKey{n, seg}
+			next := x.kids[k]
 			if next == nil {
 				next = &overlapNode{}
-				n.static[seg] = next
+				x.kids[k] = next
+				n.statics = append(n.statics, next)
 			}
 			n = next
 		}
@@ -264,31 +285,44 @@ func (n *overlapNode) add(e *entry, segs []string) {
 	n.ends = append(n.ends, e)
 }
 
-func (n *overlapNode) anyMoreSpecific(t *template, segs []string, i int) bool {
+func (x *overlapIndex) anyMoreSpecific(n *overlapNode, t *template, i int) bool {
 	if n == nil {
 		return false
 	}
-	if i == len(segs) {
+	if i == len(t.segs) {
 		return anyMoreSpecific(n.ends, t)
 	}
 	if anyMoreSpecific(n.catch, t) {
 		return true
 	}
-	switch seg := segs[i]; seg {
-	case "{*}":
-		return anyMoreSpecific(n.below, t)
-	case "{}":
-		for _, next := range n.static {
-			if next.anyMoreSpecific(t, segs, i+1) {
+	switch seg := t.segs[i]; {
+	case strings.HasPrefix(seg, "*"):
+		// Every template longer than this position overlaps. Only
+		// catch-all templates ask, and few of them.
+		return n.param.anyBelow(t) || slices.ContainsFunc(n.statics, func(c *overlapNode) bool { return c.anyBelow(t) })
+	case strings.HasPrefix(seg, ":"):
+		for _, next := range n.statics {
+			if x.anyMoreSpecific(next, t, i+1) {
 				return true
 			}
 		}
 	default:
-		if n.static[seg].anyMoreSpecific(t, segs, i+1) {
+		if x.anyMoreSpecific(x.kids[childKey{n, seg}], t, i+1) {
 			return true
 		}
 	}
-	return n.param.anyMoreSpecific(t, segs, i+1)
+	return x.anyMoreSpecific(n.param, t, i+1)
+}
+
+// anyBelow reports whether a template at n or below is more specific than t.
+func (n *overlapNode) anyBelow(t *template) bool {
+	if n == nil {
+		return false
+	}
+	if anyMoreSpecific(n.ends, t) || anyMoreSpecific(n.catch, t) || n.param.anyBelow(t) {
+		return true
+	}
+	return slices.ContainsFunc(n.statics, func(c *overlapNode) bool { return c.anyBelow(t) })
 }
 
 func anyMoreSpecific(es []*entry, t *template) bool {
@@ -339,6 +373,9 @@ type match struct {
 
 // lookup maps method and path.
 func (t *table) lookup(w *responseWriter, method, path string) match {
+	if t.single != nil {
+		return lookupOne(t.single, w, method, path)
+	}
 	var m match
 	var allow []string
 	var best *entry
@@ -396,6 +433,25 @@ func (t *table) lookup(w *responseWriter, method, path string) match {
 		}
 	}
 	return m
+}
+
+// lookupOne is lookup for a table of one tree and no static map: the
+// first answer is the only one.
+func lookupOne(tr *httprouter.Router, w *responseWriter, method, path string) match {
+	h, ps, tsr := tr.Lookup(http.MethodGet, path)
+	if h == nil {
+		return match{tsr: tsr}
+	}
+	w.matched = nil
+	h(w, nil, nil)
+	e := w.matched
+	if e == nil {
+		return match{}
+	}
+	if rt := e.route(method); rt != nil {
+		return match{rt: rt, params: rt.renameParams(ps)}
+	}
+	return match{allow: e.allow}
 }
 
 func mergeAllow(lists []string) string {

@@ -2,7 +2,6 @@ package firewall
 
 import (
 	"encoding/json"
-	"math/bits"
 	"net/http"
 	"slices"
 	"strings"
@@ -316,25 +315,9 @@ func unhex(c byte) (byte, bool) {
 // with '/'.
 func (f *Firewall) checkPath(p string) *handler.Error {
 	seg := 1 // start of the current segment
-	for i := 1; i < len(p); {
-		// Clean bytes are skipped eight at a time: a word holding no
-		// byte of interest costs one test, and the lowest flagged byte of
-		// one that does is exactly the first byte of interest in it.
-		for i+8 <= len(p) {
-			m := f.stopMask(load64(p, i))
-			if m == 0 {
-				i += 8
-				continue
-			}
-			i += bits.TrailingZeros64(m) >> 3
-			break
-		}
-		if i >= len(p) {
-			break
-		}
+	for i := 1; i < len(p); i++ {
 		c := p[i]
 		if !f.stop[c] {
-			i++
 			continue
 		}
 		if c >= utf8.RuneSelf {
@@ -348,7 +331,7 @@ func (f *Firewall) checkPath(p string) *handler.Error {
 			if !unicode.IsPrint(r) {
 				return ErrControl
 			}
-			i += size
+			i += size - 1
 			continue
 		}
 		switch {
@@ -371,50 +354,20 @@ func (f *Firewall) checkPath(p string) *handler.Error {
 			}
 			seg = i + 1
 		case c == '/':
-			if e := f.checkSegment(p[seg:i], true); e != nil {
-				return e
+			// A segment of three bytes or more that neither starts nor
+			// ends with a space cannot break a segment rule, which is
+			// most segments: no call for them.
+			if i-seg < 3 || p[seg] == ' ' || p[i-1] == ' ' || f.relax&allowSemicolon != 0 {
+				if e := f.checkSegment(p[seg:i], true); e != nil {
+					return e
+				}
 			}
 			seg = i + 1
 		}
-		i++
 	}
 	// A trailing slash leaves an empty last segment; the router decides
 	// what it means, so only the other segment rules apply.
 	return f.checkSegment(p[seg:], false)
-}
-
-const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
-
-// load64 reads p[i:i+8] as a little-endian word; the compiler turns it
-// into one load.
-func load64(p string, i int) uint64 {
-	p = p[i : i+8]
-	return uint64(p[0]) | uint64(p[1])<<8 | uint64(p[2])<<16 | uint64(p[3])<<24 |
-		uint64(p[4])<<32 | uint64(p[5])<<40 | uint64(p[6])<<48 | uint64(p[7])<<56
-}
-
-// zeroBytes flags the zero bytes of v with their high bit. Bytes above a
-// zero byte may be flagged too (the borrow), never bytes below it, so the
-// lowest flag is exact.
-func zeroBytes(v uint64) uint64 { return (v - ones) & ^v & highs }
-
-// stopMask flags the bytes of x that f.stop marks, with the same
-// exactness as zeroBytes: the controls below 0x20,
-// 0x7f and above, '/', '\\', and ';' and '%' unless allowed.
-func (f *Firewall) stopMask(x uint64) uint64 {
-	m := (x - 0x20*ones) & ^x & highs // bytes below 0x20
-	m |= x & highs                    // bytes from 0x80
-	m |= zeroBytes(x^0x7f*ones) | zeroBytes(x^'/'*ones) | zeroBytes(x^'\\'*ones)
-	if f.relax&allowSemicolon == 0 {
-		m |= zeroBytes(x ^ ';'*ones)
-	}
-	if f.relax&allowEncodedPercent == 0 {
-		m |= zeroBytes(x ^ '%'*ones)
-	}
-	return m
 }
 
 // checkSegment judges one segment of the decoded path. inner says a
