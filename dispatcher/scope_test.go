@@ -36,9 +36,6 @@ func (f controllerFunc) HandleRequest(w http.ResponseWriter, r *http.Request) (*
 }
 
 func TestRouteOfOnEveryHandlerKind(t *testing.T) {
-	type out struct {
-		Seen string `json:"seen"`
-	}
 	kinds := []struct {
 		name string
 		h    any
