@@ -90,6 +90,7 @@ func TestScopeFollowsInterceptorDeclarations(t *testing.T) {
 	}{
 		{"undeclared", interceptor.Funcs{}, "/k/{id} id=7"},
 		{"declared stateless", stateless{}, "none"},
+		{"Funcs declared stateless", interceptor.Funcs{Stateless: true}, "none"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			d := dispatcher.New()

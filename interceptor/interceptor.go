@@ -37,11 +37,21 @@ type Funcs struct {
 	// Name names the interceptor in route tables and logs; empty means
 	// the name of its first function (Pre, else Post, else After), such
 	// as "main.modelTime.func1".
-	Name  string
-	Pre   func(w http.ResponseWriter, r *http.Request, rt *handler.Route) (bool, error)
-	Post  func(w http.ResponseWriter, r *http.Request, rt *handler.Route, res *handler.Result) error
-	After func(w http.ResponseWriter, r *http.Request, rt *handler.Route, err error)
+	Name string
+	// Stateless declares that the hooks neither read nor set
+	// request-scoped values (handler.Key, SetValue, RouteOf): the routes
+	// they guard then need no request scope for them, which saves the
+	// request copy (see handler.StateUser). Leave it false when unsure; a
+	// value set without a scope is lost.
+	Stateless bool
+	Pre       func(w http.ResponseWriter, r *http.Request, rt *handler.Route) (bool, error)
+	Post      func(w http.ResponseWriter, r *http.Request, rt *handler.Route, res *handler.Result) error
+	After     func(w http.ResponseWriter, r *http.Request, rt *handler.Route, err error)
 }
+
+// UsesRequestState implements handler.StateUser: true unless f is
+// Stateless.
+func (f Funcs) UsesRequestState() bool { return !f.Stateless }
 
 // name returns f.Name, or the name of f's first function. It is not a
 // method in the interface sense: a type embedding Funcs for its default
