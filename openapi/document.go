@@ -67,29 +67,42 @@ type Operation struct {
 	RequestBody *RequestBody          `json:"requestBody,omitempty"`
 	Responses   map[string]*Response  `json:"responses"`
 	Security    []map[string][]string `json:"security,omitempty"`
-	Extensions  map[string]any        `json:"-"`
+
+	// The x-portico extensions: what the generator derived from the
+	// route's chain, for tools and readers.
+
+	// Login is "always", "per-request" or "never": whether the login
+	// interceptor demands a bearer token, as decided for the route at
+	// startup; empty when no login interceptor runs on the route.
+	Login string `json:"x-portico-login,omitempty"`
+	// LoginCondition is the path condition checked per request.
+	LoginCondition string `json:"x-portico-login-condition,omitempty"`
+	// Roles and Permissions are the route's required roles and
+	// permissions.
+	Roles       *Requirement `json:"x-portico-roles,omitempty"`
+	Permissions *Requirement `json:"x-portico-permissions,omitempty"`
+	// Interceptors lists the route's chain by name; a name ending in "?"
+	// runs only for some of the route's paths.
+	Interceptors []string `json:"x-portico-interceptors,omitempty"`
 }
 
-// MarshalJSON writes the operation with its extensions inline.
-func (o *Operation) MarshalJSON() ([]byte, error) {
-	type plain Operation
-	return marshalWithExtensions((*plain)(o), o.Extensions)
+// Requirement is a set of roles or permissions and whether all or any of
+// them are needed.
+type Requirement struct {
+	Mode   string   `json:"mode"`
+	Values []string `json:"values"`
 }
 
 // Parameter is a path, query or header parameter.
 type Parameter struct {
-	Name        string         `json:"name"`
-	In          string         `json:"in"`
-	Description string         `json:"description,omitempty"`
-	Required    bool           `json:"required,omitempty"`
-	Schema      *Schema        `json:"schema"`
-	Extensions  map[string]any `json:"-"`
-}
-
-// MarshalJSON writes the parameter with its extensions inline.
-func (p *Parameter) MarshalJSON() ([]byte, error) {
-	type plain Parameter
-	return marshalWithExtensions((*plain)(p), p.Extensions)
+	Name        string  `json:"name"`
+	In          string  `json:"in"`
+	Description string  `json:"description,omitempty"`
+	Required    bool    `json:"required,omitempty"`
+	Schema      *Schema `json:"schema"`
+	// CatchAll marks a final {*name} variable, whose value may contain
+	// '/' (x-portico-catch-all).
+	CatchAll bool `json:"x-portico-catch-all,omitempty"`
 }
 
 // RequestBody is an operation's request body.

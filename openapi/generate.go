@@ -36,21 +36,6 @@ func (g Gap) String() string {
 	return g.Method + " " + g.Path + " (" + strings.Join(g.Reasons, "; ") + ")"
 }
 
-// Extension names the generator writes on operations.
-const (
-	// ExtLogin is "always", "per-request" or "never": whether the login
-	// interceptor demands a token, as decided for the route at startup.
-	ExtLogin = "x-portico-login"
-	// ExtLoginCondition holds the path condition checked per request.
-	ExtLoginCondition = "x-portico-login-condition"
-	// ExtRoles and ExtPermissions hold {"mode": "all"|"any", "values": [...]}.
-	ExtRoles       = "x-portico-roles"
-	ExtPermissions = "x-portico-permissions"
-	// ExtInterceptors lists the route's interceptor chain by name; a
-	// name ending in "?" runs only for some of the route's paths.
-	ExtInterceptors = "x-portico-interceptors"
-)
-
 // BearerScheme is the name of the bearer JWT security scheme.
 const BearerScheme = "bearer"
 
@@ -184,7 +169,6 @@ func (g *generator) operation(rd dispatcher.RouteDetail, meta opMeta) (*Operatio
 		Tags:        meta.tags,
 		Deprecated:  meta.deprecated,
 		Responses:   map[string]*Response{},
-		Extensions:  map[string]any{},
 	}
 	if len(op.Tags) == 0 {
 		if t := pathTag(rt.Path); t != "" {
@@ -209,7 +193,7 @@ func (g *generator) operation(rd dispatcher.RouteDetail, meta opMeta) (*Operatio
 		if n == catchAll {
 			p.Description = "the rest of the path; may contain '/'"
 			p.Schema = &Schema{Type: "string"}
-			p.Extensions = map[string]any{"x-portico-catch-all": true}
+			p.CatchAll = true
 		}
 		add(p)
 	}
@@ -308,7 +292,7 @@ func (g *generator) operation(rd dispatcher.RouteDetail, meta opMeta) (*Operatio
 		chain = append(chain, n)
 	}
 	if len(chain) > 0 {
-		op.Extensions[ExtInterceptors] = chain
+		op.Interceptors = chain
 	}
 	return op, reasons
 }
@@ -401,32 +385,32 @@ func (g *generator) security(op *Operation, rd dispatcher.RouteDetail, note func
 	var lines []string
 	switch need {
 	case login.NeverNeeded:
-		op.Extensions[ExtLogin] = "never"
+		op.Login = "never"
 		if req.Ignored {
 			lines = append(lines, "Public: the route carries login.Ignore.")
 		}
 		return
 	case login.AlwaysNeeded:
 		g.usesLogin = true
-		op.Extensions[ExtLogin] = "always"
+		op.Login = "always"
 		op.Security = []map[string][]string{{BearerScheme: {}}}
 		lines = append(lines, "Requires a bearer token.")
 	case login.NeededPerRequest:
 		g.usesLogin = true
-		op.Extensions[ExtLogin] = "per-request"
+		op.Login = "per-request"
 		op.Security = []map[string][]string{{BearerScheme: {}}, {}}
 		if len(conds) > 0 {
-			op.Extensions[ExtLoginCondition] = strings.Join(conds, " or ")
+			op.LoginCondition = strings.Join(conds, " or ")
 		}
 		lines = append(lines, "A bearer token is required for some of this route's paths only, decided per request"+
 			condText(conds)+".")
 	}
 	if len(req.Roles) > 0 {
-		op.Extensions[ExtRoles] = map[string]any{"mode": req.RolesMode.String(), "values": req.Roles}
+		op.Roles = &Requirement{Mode: req.RolesMode.String(), Values: req.Roles}
 		lines = append(lines, fmt.Sprintf("Requires %s of the roles: %s.", req.RolesMode, strings.Join(req.Roles, ", ")))
 	}
 	if len(req.Permissions) > 0 {
-		op.Extensions[ExtPermissions] = map[string]any{"mode": req.PermissionsMode.String(), "values": req.Permissions}
+		op.Permissions = &Requirement{Mode: req.PermissionsMode.String(), Values: req.Permissions}
 		lines = append(lines, fmt.Sprintf("Requires %s of the permissions: %s.", req.PermissionsMode, strings.Join(req.Permissions, ", ")))
 	}
 	if req.Rules > 0 {

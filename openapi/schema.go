@@ -11,7 +11,7 @@ import (
 )
 
 // Schema is a JSON Schema 2020-12 object as OpenAPI 3.1 uses it. Only the
-// keywords the generator emits are fields; Extensions hold x- members.
+// keywords the generator emits are fields.
 type Schema struct {
 	Ref                  string             `json:"$ref,omitempty"`
 	Type                 any                `json:"type,omitempty"` // a string, or a list of them
@@ -39,49 +39,10 @@ type Schema struct {
 	AnyOf                []*Schema          `json:"anyOf,omitempty"`
 	AllOf                []*Schema          `json:"allOf,omitempty"`
 	Deprecated           bool               `json:"deprecated,omitempty"`
-	Extensions           map[string]any     `json:"-"`
 
 	// key, when set, makes this schema a reference to a component whose
 	// name is chosen once every type is known (see reflector.finish).
 	key *typeKey
-}
-
-// MarshalJSON writes the schema with its extensions inline.
-func (s *Schema) MarshalJSON() ([]byte, error) {
-	type plain Schema
-	return marshalWithExtensions((*plain)(s), s.Extensions)
-}
-
-// marshalWithExtensions adds x- members to v's JSON object.
-func marshalWithExtensions(v any, ext map[string]any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil || len(ext) == 0 {
-		return b, err
-	}
-	keys := make([]string, 0, len(ext))
-	for k := range ext {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var sb strings.Builder
-	sb.Write(b[:len(b)-1])
-	sep := len(b) > 2
-	for _, k := range keys {
-		vb, err := json.Marshal(ext[k])
-		if err != nil {
-			return nil, fmt.Errorf("openapi: extension %s: %w", k, err)
-		}
-		kb, _ := json.Marshal(k)
-		if sep {
-			sb.WriteByte(',')
-		}
-		sep = true
-		sb.Write(kb)
-		sb.WriteByte(':')
-		sb.Write(vb)
-	}
-	sb.WriteByte('}')
-	return []byte(sb.String()), nil
 }
 
 // mode says which side of the exchange a schema describes: a request field
