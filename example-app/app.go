@@ -25,6 +25,7 @@ func newApp(cfg Config, log *slog.Logger) fx.Option {
 		dataModule(),
 		securityModule(),
 		webModule(),
+		apiDocsModule(),
 	)
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/portico-go/portico/dispatcher"
 	"github.com/portico-go/portico/handler"
+	"github.com/portico-go/portico/openapi"
 	"github.com/portico-go/portico/view"
 )
 
@@ -67,12 +68,17 @@ func newPageController(books *Store) (*pageController, error) {
 // them by path patterns (/, /**/*.html, /static/**, /favicon.ico): the
 // pages are public shells, the data behind them comes from the API.
 func (p *pageController) RegisterRoutes(d *dispatcher.Dispatcher) error {
+	html := func(summary string) dispatcher.RouteOption {
+		return dispatcher.WithMeta(openapi.Tags("pages"), openapi.Summary(summary), openapi.ReturnsContent(200, "text/html", "the page"))
+	}
 	return errors.Join(
-		d.GET("/", handler.ControllerFunc(p.index)),
-		d.GET("/login.html", page("login", "Log in"), dispatcher.WithName("main.page(login)")),
-		d.GET("/books.html", page("books", "Books"), dispatcher.WithName("main.page(books)")),
-		d.GET("/static/{*path}", handler.ControllerFunc(p.asset)),
-		d.GET("/favicon.ico", http.HandlerFunc(p.favicon)),
+		d.GET("/", handler.ControllerFunc(p.index), html("Home page")),
+		d.GET("/login.html", page("login", "Log in"), dispatcher.WithName("main.page(login)"), html("Login page")),
+		d.GET("/books.html", page("books", "Books"), dispatcher.WithName("main.page(books)"), html("Book manager page")),
+		d.GET("/static/{*path}", handler.ControllerFunc(p.asset), dispatcher.WithMeta(openapi.Tags("pages"), openapi.Summary("Static assets"),
+			openapi.ReturnsContent(200, "*/*", "the file"), openapi.ReturnsError(404, "no such file"))),
+		d.GET("/favicon.ico", http.HandlerFunc(p.favicon), dispatcher.WithMeta(openapi.Tags("pages"), openapi.Summary("Site icon"),
+			openapi.ReturnsContent(200, "image/x-icon", "the icon"))),
 	)
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/portico-go/portico/dispatcher"
 	"github.com/portico-go/portico/handler"
 	"github.com/portico-go/portico/interceptor/login"
+	"github.com/portico-go/portico/openapi"
 )
 
 // dummyHash is a bcrypt hash (cost 10, like the real ones) of a password
@@ -32,13 +33,22 @@ func newUserController(users *Store, m *auth.Manager, l *auth.Limiter) *userCont
 // RegisterRoutes maps the controller; login and refresh are excluded from
 // the login interceptor in interceptors.go, the others need a token.
 func (c *userController) RegisterRoutes(d *dispatcher.Dispatcher) error {
+	doc := func(summary string, meta ...any) dispatcher.RouteOption {
+		return dispatcher.WithMeta(append([]any{openapi.Tags("users"), openapi.Summary(summary)}, meta...)...)
+	}
+	pair := openapi.Returns[apiResponse[tokenResponse]](200, "a new token pair")
 	return errors.Join(
-		d.POST("/user/login", handler.Typed(c.login)),
-		d.POST("/user/refresh", handler.Typed(c.refresh)),
-		d.POST("/user/logout", handler.Typed(c.logout)),
-		d.GET("/api/user/info", handler.Typed(c.info)),
+		d.POST("/user/login", handler.Typed(c.login), doc("Log in", pair,
+			openapi.ReturnsError(401, "wrong username or password (reason bad_credentials)"),
+			openapi.ReturnsError(429, "too many failed attempts; see Retry-After"))),
+		d.POST("/user/refresh", handler.Typed(c.refresh), doc("Exchange a refresh token for a new pair", pair,
+			openapi.ReturnsError(401, "the refresh token is invalid, expired or reused"))),
+		d.POST("/user/logout", handler.Typed(c.logout), doc("Log out", openapi.Returns[apiResponse[*struct{}]](200, "logged out"))),
+		d.GET("/api/user/info", handler.Typed(c.info), doc("Who am I", openapi.Returns[apiResponse[userInfo]](200, "the caller"))),
 		d.POST("/api/admin/users/{username}/kickout", handler.Typed(c.kickout),
-			dispatcher.WithMeta(login.RequireRoles(login.All, "admin"))),
+			dispatcher.WithMeta(login.RequireRoles(login.All, "admin")), doc("End every session of a user",
+				openapi.Returns[apiResponse[map[string]string]](200, "the user whose sessions ended"),
+				openapi.ReturnsError(404, "no such user"))),
 	)
 }
 

@@ -304,11 +304,10 @@ func (g *generator) operation(rd dispatcher.RouteDetail, meta opMeta) (*Operatio
 func operationIDOf(rt *handler.Route) string {
 	name := rt.Name[strings.LastIndex(rt.Name, "/")+1:]
 	if i := strings.LastIndex(name, ".func"); i < 0 || strings.Trim(name[i+5:], "0123456789.") != "" {
-		name = strings.NewReplacer("(", "", ")", "", "*", "").Replace(name)
-		if _, rest, ok := strings.Cut(name, "."); ok && strings.Contains(rest, ".") {
+		if _, rest, ok := strings.Cut(name, "."); ok {
 			name = rest
 		}
-		return sanitize(name)
+		return sanitize(strings.NewReplacer("(*", "", ")", "", "(", ".").Replace(name))
 	}
 	var b strings.Builder
 	b.WriteString(strings.ToLower(rt.Method))

@@ -469,20 +469,27 @@ func walk(s *Schema, fn func(*Schema)) {
 	}
 }
 
-// shortName drops package paths from a generic instantiation's name:
-// "Page[example.com/app.Book]" becomes "PageBook", as springdoc names
-// Page<Book>.
+// shortName is a type's name as a component name: capitalised, and for a
+// generic instantiation without package paths, as springdoc names
+// Page<Book>: "page[example.com/app.book]" becomes "PageBook".
 func shortName(n string) string {
 	i := strings.IndexByte(n, '[')
 	if i < 0 {
-		return n
+		return upperFirst(n)
 	}
 	var b strings.Builder
-	b.WriteString(n[:i])
-	for _, arg := range strings.FieldsFunc(n[i:], func(r rune) bool { return r == '[' || r == ']' || r == ',' || r == ' ' || r == '*' }) {
-		b.WriteString(arg[strings.LastIndex(arg, ".")+1:])
+	b.WriteString(upperFirst(n[:i]))
+	for _, arg := range strings.FieldsFunc(n[i:], func(r rune) bool { return r == '[' || r == ']' || r == ',' || r == ' ' || r == '*' || r == '{' || r == '}' }) {
+		b.WriteString(upperFirst(arg[strings.LastIndex(arg, ".")+1:]))
 	}
 	return b.String()
+}
+
+func upperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }
 
 // sanitize keeps a component name within ^[a-zA-Z0-9._-]+$, as OpenAPI

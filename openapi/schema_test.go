@@ -79,10 +79,10 @@ func compJSON(t *testing.T, s *Schema) string {
 
 func TestSchemaOfTaggedStruct(t *testing.T) {
 	ref, comps, notes := schemaJSON(t, reflect.TypeFor[tagged](), input)
-	if ref != `{"$ref":"#/components/schemas/tagged"}` {
+	if ref != `{"$ref":"#/components/schemas/Tagged"}` {
 		t.Fatalf("ref %s", ref)
 	}
-	props := comps["tagged"].Properties
+	props := comps["Tagged"].Properties
 	want := map[string]string{
 		"name":     `{"type":"string","minLength":1,"maxLength":10}`,
 		"nick":     `{"type":"string","anyOf":[{"const":""},{"minLength":3}]}`,
@@ -115,7 +115,7 @@ func TestSchemaOfTaggedStruct(t *testing.T) {
 			t.Errorf("unexpected property %s", name)
 		}
 	}
-	if got := strings.Join(comps["tagged"].Required, ","); got != "name" {
+	if got := strings.Join(comps["Tagged"].Required, ","); got != "name" {
 		t.Errorf("input required = %s, want name (validate required only)", got)
 	}
 	if len(notes) != 1 || !strings.Contains(notes[0], `"email|url"`) {
@@ -125,7 +125,7 @@ func TestSchemaOfTaggedStruct(t *testing.T) {
 
 func TestRequiredFollowsTheSide(t *testing.T) {
 	_, comps, _ := schemaJSON(t, reflect.TypeFor[tagged](), output)
-	got := strings.Join(comps["tagged"].Required, ",")
+	got := strings.Join(comps["Tagged"].Required, ",")
 	want := "Plain,age,anything,code,count,either,email,fixed,id,kind,labels,level,name,ratio,raw,scores,site,tags,when"
 	if got != want {
 		t.Errorf("output required:\n got %s\nwant %s", got, want)
@@ -134,12 +134,12 @@ func TestRequiredFollowsTheSide(t *testing.T) {
 
 func TestRecursiveTypesTerminate(t *testing.T) {
 	ref, comps, _ := schemaJSON(t, reflect.TypeFor[recursive](), output)
-	if ref != `{"$ref":"#/components/schemas/recursive"}` || len(comps) != 1 {
+	if ref != `{"$ref":"#/components/schemas/Recursive"}` || len(comps) != 1 {
 		t.Fatalf("ref %s, comps %v", ref, comps)
 	}
-	want := `{"type":"object","properties":{"Kids":{"type":["array","null"],"items":{"$ref":"#/components/schemas/recursive"}},` +
-		`"next":{"anyOf":[{"$ref":"#/components/schemas/recursive"},{"type":"null"}]},"value":{"type":"integer","format":"int64"}},"required":["Kids","value"]}`
-	if got := compJSON(t, comps["recursive"]); got != want {
+	want := `{"type":"object","properties":{"Kids":{"type":["array","null"],"items":{"$ref":"#/components/schemas/Recursive"}},` +
+		`"next":{"anyOf":[{"$ref":"#/components/schemas/Recursive"},{"type":"null"}]},"value":{"type":"integer","format":"int64"}},"required":["Kids","value"]}`
+	if got := compJSON(t, comps["Recursive"]); got != want {
 		t.Errorf("\n got %s\nwant %s", got, want)
 	}
 }
@@ -148,7 +148,7 @@ func TestEmbeddedStructsFlatten(t *testing.T) {
 	_, comps, _ := schemaJSON(t, reflect.TypeFor[embedding](), output)
 	want := `{"type":"object","properties":{"comment":{"type":"string"},"id":{"type":"integer","format":"int64"},` +
 		`"note":{"type":"string"},"shadow":{"type":"string","minLength":1}},"required":["id","shadow"]}`
-	if got := compJSON(t, comps["embedding"]); got != want {
+	if got := compJSON(t, comps["Embedding"]); got != want {
 		t.Errorf("\n got %s\nwant %s", got, want)
 	}
 }
