@@ -479,7 +479,9 @@ func shortName(n string) string {
 	}
 	var b strings.Builder
 	b.WriteString(upperFirst(n[:i]))
-	for _, arg := range strings.FieldsFunc(n[i:], func(r rune) bool { return r == '[' || r == ']' || r == ',' || r == ' ' || r == '*' || r == '{' || r == '}' }) {
+	for _, arg := range strings.FieldsFunc(n[i:], func(r rune) bool {
+		return r == '[' || r == ']' || r == ',' || r == ' ' || r == '*' || r == '{' || r == '}'
+	}) {
 		b.WriteString(upperFirst(arg[strings.LastIndex(arg, ".")+1:]))
 	}
 	return b.String()
