@@ -69,6 +69,9 @@ func (g *generator) inputParams(in reflect.Type, note func(string)) []*Parameter
 		}
 		s := g.r.schema(f.Type, input, fnote)
 		s = applyRules(s, f.Type, rs, fnote)
+		if rs.required {
+			s = requiredNotNull(s, f.Type)
+		}
 		out = append(out, &Parameter{Name: name, In: where, Required: rs.required || where == "path", Schema: s, Description: f.Tag.Get("doc")})
 	})
 	return out
@@ -95,6 +98,9 @@ func (g *generator) inputBody(in reflect.Type, note func(string)) *RequestBody {
 				note(err.Error())
 			}
 			s := applyRules(g.r.schema(f.Type, input, note), f.Type, rs, note)
+			if rs.required {
+				s = requiredNotNull(s, f.Type)
+			}
 			rb.Required = rs.required
 			rb.Content["application/json"] = &MediaType{Schema: s}
 			return rb

@@ -295,6 +295,9 @@ func (r *reflector) objectOf(t reflect.Type, m mode, note func(string), skip fun
 			note(fmt.Sprintf("%v.%s: %v", t, f.field.Name, err))
 		}
 		ps = applyRules(ps, f.field.Type, rules, func(s string) { note(fmt.Sprintf("%v.%s: %s", t, f.field.Name, s)) })
+		if m == input && rules.required {
+			ps = requiredNotNull(ps, f.field.Type)
+		}
 		if d := f.field.Tag.Get("doc"); d != "" {
 			ps = describe(ps, d)
 		}

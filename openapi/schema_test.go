@@ -264,3 +264,22 @@ func FuzzParseValidate(f *testing.F) {
 		}
 	})
 }
+
+type requiredPointers struct {
+	N   *int   `json:"n" validate:"required"`
+	Ref *Extra `json:"ref" validate:"required"`
+	Opt *int   `json:"opt"`
+}
+
+func TestRequiredPointerIsNotNullInRequests(t *testing.T) {
+	_, in, _ := schemaJSON(t, reflect.TypeFor[requiredPointers](), input)
+	want := `{"type":"object","properties":{"n":{"type":"integer","format":"int64"},"opt":{"type":["integer","null"],"format":"int64"},` +
+		`"ref":{"$ref":"#/components/schemas/Extra"}},"required":["n","ref"]}`
+	if got := compJSON(t, in["RequiredPointers"]); got != want {
+		t.Errorf("input:\n got %s\nwant %s", got, want)
+	}
+	_, out, _ := schemaJSON(t, reflect.TypeFor[requiredPointers](), output)
+	if got := compJSON(t, out["RequiredPointers"].Properties["n"]); got != `{"type":["integer","null"],"format":"int64"}` {
+		t.Errorf("output n: %s (responses are not validated: nil stays possible)", got)
+	}
+}

@@ -117,6 +117,7 @@ func applyRules(s *Schema, t reflect.Type, rs rules, note func(string)) *Schema 
 	if rs.required && kindOf(base) == reflect.String && c.MinLength == nil {
 		c.MinLength = ptr(1)
 	}
+
 	if target != nil && !isEmptyConstraint(&c) {
 		if rs.omitEmpty && t.Kind() != reflect.Pointer {
 			// omitempty skips every rule for the zero value, which the
@@ -167,6 +168,39 @@ func keyRules(s *Schema, key reflect.Type, rs []rule, note func(string)) {
 		k.Pattern = cmp(k.Pattern, s.PropertyNames.Pattern)
 	}
 	s.PropertyNames = &k
+}
+
+// requiredNotNull drops null from the schema of a request value of type t
+// that validate:"required" refuses when nil.
+func requiredNotNull(s *Schema, t reflect.Type) *Schema {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+		return nonNull(s)
+	}
+	return s
+}
+
+// nonNull undoes nullable, for a request field whose nil pointer fails
+// validate:"required".
+func nonNull(s *Schema) *Schema {
+	if typ, ok := s.Type.([]string); ok {
+		var keep []string
+		for _, t := range typ {
+			if t != "null" {
+				keep = append(keep, t)
+			}
+		}
+		if len(keep) == 1 {
+			s.Type = keep[0]
+		} else {
+			s.Type = keep
+		}
+		return s
+	}
+	if len(s.AnyOf) == 2 && s.AnyOf[1].Type == "null" {
+		return s.AnyOf[0]
+	}
+	return s
 }
 
 func ruleText(r rule) string {
