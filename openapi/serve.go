@@ -57,6 +57,15 @@ func New(cfg Config, opts ...Option) *Docs {
 	return o
 }
 
+// Register is the one line for an application without fx: it serves d's
+// document at cfg.Path. Call Start after registering the other routes to
+// generate it (and log its gaps) before serving, or let the first request
+// do it.
+func Register(d *dispatcher.Dispatcher, cfg Config, opts ...Option) (*Docs, error) {
+	o := New(cfg, opts...)
+	return o, o.RegisterRoutes(d)
+}
+
 // RegisterRoutes registers GET cfg.Path on d; the document is generated
 // once, by Start or by the first request, after every route is registered.
 func (o *Docs) RegisterRoutes(d *dispatcher.Dispatcher) error {
