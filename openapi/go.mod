@@ -9,6 +9,7 @@ require (
 	github.com/pb33f/libopenapi-validator v0.16.3
 	github.com/portico-go/portico v0.0.0-00010101000000-000000000000
 	go.uber.org/fx v1.24.0
+	go.yaml.in/yaml/v3 v3.0.5
 )
 
 require (

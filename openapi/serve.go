@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"go.uber.org/fx"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/portico-go/portico"
 	"github.com/portico-go/portico/dispatcher"
@@ -28,6 +29,7 @@ type Docs struct {
 	d    *dispatcher.Dispatcher
 	once sync.Once
 	body []byte
+	yaml []byte
 	gaps []Gap
 	err  error
 }
@@ -74,7 +76,10 @@ func (o *Docs) RegisterRoutes(d *dispatcher.Dispatcher) error {
 	}
 	o.d = d
 	opts := append([]dispatcher.RouteOption{dispatcher.WithName("openapi.Docs"), dispatcher.WithMeta(Hidden())}, o.opts...)
-	return d.GET(o.cfg.Path, http.HandlerFunc(o.serve), opts...)
+	if err := d.GET(o.cfg.Path, http.HandlerFunc(o.serve), opts...); err != nil {
+		return err
+	}
+	return d.GET(o.cfg.Path+".yaml", http.HandlerFunc(o.serveYAML), opts...)
 }
 
 // Start generates the document now, so a failure stops start-up and the
@@ -97,7 +102,10 @@ func (o *Docs) Document() ([]byte, []Gap, error) {
 			o.err = err
 			return
 		}
-		o.body, o.err = json.Marshal(doc)
+		if o.body, o.err = json.Marshal(doc); o.err != nil {
+			return
+		}
+		o.yaml, o.err = toYAML(o.body)
 		o.gaps = gaps
 		if len(gaps) > 0 {
 			parts := make([]string, len(gaps))
@@ -110,17 +118,50 @@ func (o *Docs) Document() ([]byte, []Gap, error) {
 	return o.body, o.gaps, o.err
 }
 
-func (o *Docs) serve(w http.ResponseWriter, r *http.Request) {
+func (o *Docs) serve(w http.ResponseWriter, _ *http.Request) {
 	body, _, err := o.Document()
+	o.write(w, body, "application/json", err)
+}
+
+func (o *Docs) serveYAML(w http.ResponseWriter, _ *http.Request) {
+	_, _, err := o.Document()
+	o.write(w, o.yaml, "application/yaml", err)
+}
+
+func (o *Docs) write(w http.ResponseWriter, body []byte, ct string, err error) {
 	if err != nil {
 		o.log.Error("openapi: generating the document", "error", err)
-		http.Error(w, `{"code":500,"message":"internal server error"}`, http.StatusInternalServerError)
+		http.Error(w, "internal server error", http.StatusInternalServerError)
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
+	h.Set("Content-Type", ct)
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.Write(body) //nolint:errcheck // the client went away
+}
+
+// toYAML re-encodes the JSON document as block-style YAML, keeping the
+// order of its keys (YAML reads JSON, so the node tree is exact).
+func toYAML(j []byte) ([]byte, error) {
+	var n yaml.Node
+	if err := yaml.Unmarshal(j, &n); err != nil {
+		return nil, fmt.Errorf("openapi: yaml: %w", err)
+	}
+	blockStyle(&n)
+	b, err := yaml.Marshal(&n)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: yaml: %w", err)
+	}
+	return b, nil
+}
+
+// blockStyle drops the flow style JSON's braces gave every collection, and
+// the quotes of strings that need none.
+func blockStyle(n *yaml.Node) {
+	n.Style = 0
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
 }
 
 // Module serves the document in a portico.Module application: one line,

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/portico-go/portico/dispatcher"
 	"github.com/portico-go/portico/openapi"
 )
@@ -43,5 +45,32 @@ func TestServesTheDocumentAndLogsGapsOnce(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "count=2") || !strings.Contains(logs.String(), "GET /a/{id}") || !strings.Contains(logs.String(), "GET /b") {
 		t.Errorf("gap line: %s", logs.String())
+	}
+}
+
+func TestYAMLIsTheSameDocument(t *testing.T) {
+	app := newApp(t)
+	get := func(path string) []byte {
+		rec := httptest.NewRecorder()
+		app.d.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != 200 {
+			t.Fatalf("%s: %d", path, rec.Code)
+		}
+		return rec.Body.Bytes()
+	}
+	j, y := get(openapi.DefaultPath), get(openapi.DefaultPath+".yaml")
+	if bytes.HasPrefix(bytes.TrimSpace(y), []byte("{")) {
+		t.Fatalf("YAML in flow style:\n%.200s", y)
+	}
+	var fromYAML any
+	if err := yaml.Unmarshal(y, &fromYAML); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := js(fromYAML), canon(string(j)); got != want {
+		t.Fatalf("YAML and JSON differ:\n%.500s\n%.500s", got, want)
+	}
+	v := validatorFor(t, y)
+	if ok, errs := v.ValidateDocument(); !ok {
+		t.Fatalf("YAML document invalid: %s", describe(errs))
 	}
 }
