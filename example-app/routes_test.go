@@ -49,6 +49,7 @@ func TestPrintRoutes(t *testing.T) {
 		// The API document and its UI carry login.Ignore, which the
 		// interceptor honours when it runs.
 		{"GET", "/v3/api-docs", log + " -> " + login + " -> " + mt},
+		{"GET", "/v3/api-docs.yaml", log + " -> " + login + " -> " + mt},
 		{"GET", "/swagger-ui", log + " -> " + login + " -> " + mt},
 		{"GET", "/swagger-ui/{*file}", log + " -> " + login + `\?\(exclude /\*\*/\*\.html\) -> ` + mt},
 	}
