@@ -369,7 +369,7 @@ func (g *generator) security(op *Operation, rd dispatcher.RouteDetail, note func
 			n = login.NeededPerRequest
 			conds = append(conds, fmt.Sprint(l.Cond))
 		}
-		if n > need && !(need == login.AlwaysNeeded && n == login.NeededPerRequest) {
+		if rank(n) > rank(need) {
 			need = n
 		}
 		req.Roles = append(req.Roles, r.Roles...)
@@ -386,7 +386,7 @@ func (g *generator) security(op *Operation, rd dispatcher.RouteDetail, note func
 	case login.NeverNeeded:
 		op.Login = "never"
 		if req.Ignored {
-			lines = append(lines, "Public: the route carries login.Ignore.")
+			op.Description = strings.TrimSpace(op.Description + "\n\nPublic: the route carries login.Ignore.")
 		}
 		return
 	case login.AlwaysNeeded:
@@ -422,6 +422,18 @@ func (g *generator) security(op *Operation, rd dispatcher.RouteDetail, note func
 		g.errorResponse(op, http.StatusForbidden, "Forbidden", "the user lacks a required role or permission", []string{"forbidden"})
 	}
 	g.errorResponse(op, http.StatusServiceUnavailable, "StoreUnavailable", "the session store cannot answer; never treated as valid", []string{"store_unavailable"})
+}
+
+// rank orders needs by strength when several login interceptors run: one
+// that always demands a token wins over one that sometimes does.
+func rank(n login.Need) int {
+	switch n {
+	case login.AlwaysNeeded:
+		return 2
+	case login.NeededPerRequest:
+		return 1
+	}
+	return 0
 }
 
 func condText(conds []string) string {
