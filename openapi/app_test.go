@@ -114,7 +114,7 @@ type testApp struct {
 	docs *openapi.Docs
 }
 
-func newApp(t testing.TB, opts ...dispatcher.Option) *testApp {
+func newManager(t testing.TB) *auth.Manager {
 	t.Helper()
 	mgr, err := auth.New(auth.Config{
 		Issuer: "portico", Audience: "api", ActiveKey: "k1",
@@ -124,6 +124,12 @@ func newApp(t testing.TB, opts ...dispatcher.Option) *testApp {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { mgr.Close() })
+	return mgr
+}
+
+func newApp(t testing.TB, opts ...dispatcher.Option) *testApp {
+	t.Helper()
+	mgr := newManager(t)
 	li, err := login.New(mgr, login.WithAuthorizer(directory{}))
 	if err != nil {
 		t.Fatal(err)

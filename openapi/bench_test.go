@@ -16,8 +16,7 @@ import (
 // document of 200 typed routes (40 resources of five operations each)
 // with the login interceptor on every route. It runs once at startup.
 func BenchmarkGenerate200Routes(b *testing.B) {
-	app := newApp(b)
-	li, err := login.New(app.mgr)
+	li, err := login.New(newManager(b))
 	if err != nil {
 		b.Fatal(err)
 	}

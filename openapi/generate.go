@@ -149,9 +149,10 @@ type typedHandler interface {
 }
 
 var (
-	responseType     = reflect.TypeFor[*handler.Response]()
-	modelAndViewType = reflect.TypeFor[*handler.ModelAndView]()
-	emptyType        = reflect.TypeFor[handler.Empty]()
+	responseType      = reflect.TypeFor[*handler.Response]()
+	modelAndViewType  = reflect.TypeFor[*handler.ModelAndView]()
+	emptyType         = reflect.TypeFor[handler.Empty]()
+	requestReaderType = reflect.TypeFor[handler.RequestReader]()
 )
 
 func (g *generator) operation(rd dispatcher.RouteDetail, meta opMeta) (*Operation, []string) {
@@ -203,6 +204,9 @@ func (g *generator) operation(rd dispatcher.RouteDetail, meta opMeta) (*Operatio
 	bodyRead := false
 	if isTyped {
 		in, out = typed.InputType(), typed.OutputType()
+		if reflect.PointerTo(in).Implements(requestReaderType) {
+			note("input implements handler.RequestReader: what FromRequest reads is not described")
+		}
 		for _, p := range g.inputParams(in, note) {
 			if p.In == "path" && !slices.Contains(names, p.Name) {
 				note(fmt.Sprintf("input field for path variable %q, which the template does not have", p.Name))

@@ -32,6 +32,18 @@ func (customRenderer) RenderError(w http.ResponseWriter, _ *http.Request, e *han
 	http.Error(w, e.Message, e.Status)
 }
 
+type withCookie struct {
+	Session string
+}
+
+func (w *withCookie) FromRequest(r *http.Request) error {
+	c, err := r.Cookie("session")
+	if err == nil {
+		w.Session = c.Value
+	}
+	return nil
+}
+
 func generate(t *testing.T, d *dispatcher.Dispatcher) (map[string]any, []openapi.Gap) {
 	t.Helper()
 	doc, gaps, err := openapi.Generate(d, openapi.Config{})
@@ -133,6 +145,9 @@ func TestUndescribableRoutesAreReported(t *testing.T) {
 	if err := d.GET("/any", handler.Typed(func(context.Context, handler.Empty) (any, error) { return nil, nil })); err != nil {
 		t.Fatal(err)
 	}
+	if err := d.GET("/cookie", handler.Typed(func(context.Context, withCookie) (int, error) { return 0, nil })); err != nil {
+		t.Fatal(err)
+	}
 	if err := d.GET("/resp", handler.Typed(func(context.Context, handler.Empty) (*handler.Response, error) { return nil, nil })); err != nil {
 		t.Fatal(err)
 	}
@@ -145,6 +160,7 @@ func TestUndescribableRoutesAreReported(t *testing.T) {
 		"PROPFIND /dav/{*path}": "has no place in OpenAPI",
 		"GET /resp":             "document its responses with openapi.Returns",
 		"GET /any":              "error renderer openapi_test.customRenderer",
+		"GET /cookie":           "handler.RequestReader",
 	} {
 		if !strings.Contains(got[route], want) {
 			t.Errorf("%s: reasons %q, want one containing %q", route, got[route], want)
