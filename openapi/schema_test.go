@@ -283,3 +283,25 @@ func TestRequiredPointerIsNotNullInRequests(t *testing.T) {
 		t.Errorf("output n: %s (responses are not validated: nil stays possible)", got)
 	}
 }
+
+func TestCollidingNamesGetTheirPackage(t *testing.T) {
+	type Extra struct {
+		B int `json:"b"`
+	}
+	r := newReflector()
+	noop := func(string) {}
+	a := r.schema(reflect.TypeFor[Extra](), output, noop)
+	r.schema(reflect.TypeFor[extraHolder](), output, noop)
+	comps := r.finish()
+	if len(comps) != 3 {
+		t.Fatalf("components %v", comps)
+	}
+	inner := comps["ExtraHolder"].Properties["e"].Ref
+	if a.Ref == inner || a.Ref == "" || inner == "" {
+		t.Errorf("two Extra types share %q / %q", a.Ref, inner)
+	}
+}
+
+type extraHolder struct {
+	E Extra `json:"e"`
+}
