@@ -258,8 +258,7 @@ func (g *generator) operation(rd dispatcher.RouteDetail, meta opMeta) (*Operatio
 	switch {
 	case described:
 	case isTyped && out != responseType && out != modelAndViewType:
-		status := http.StatusOK
-		op.Responses[statusKey(status)] = &Response{
+		op.Responses[statusKey(http.StatusOK)] = &Response{
 			Description: "OK",
 			Content:     map[string]*MediaType{"application/json": {Schema: g.r.schema(out, output, note)}},
 		}
@@ -269,7 +268,7 @@ func (g *generator) operation(rd dispatcher.RouteDetail, meta opMeta) (*Operatio
 		note("handler has no types; document its responses with openapi.Returns or openapi.ReturnsContent")
 	}
 	if !isTyped && canHaveBody(rt.Method) && !meta.describesBody {
-		note("handler has no types; a request body, if it reads one, is not documented (openapi.Body)")
+		note("handler has no types; a request body, if it reads one, is not documented (openapi.Body, or openapi.NoBody)")
 	}
 
 	// Framework responses.

@@ -101,6 +101,8 @@ func TestBodiesParametersAndOptions(t *testing.T) {
 	must(d.POST("/raw", http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), dispatcher.WithMeta(
 		openapi.Body[BookInput](true), openapi.Param[int]("query", "limit", "at most this many", false),
 		openapi.Returns[Book](http.StatusAccepted, "queued"), openapi.OperationID("rawImport"))))
+	must(d.POST("/ping", http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), dispatcher.WithMeta(
+		openapi.NoBody(), openapi.ReturnsContent(http.StatusNoContent, "", "pong"))))
 	must(d.GET("/internal", http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), dispatcher.WithMeta(openapi.Hidden())))
 	m, gaps := generate(t, d)
 	if len(gaps) != 0 {
@@ -131,6 +133,9 @@ func TestBodiesParametersAndOptions(t *testing.T) {
 	if at(raw, "operationId") != "rawImport" || at(raw, "responses", "202") == nil || at(raw, "requestBody", "required") != true ||
 		js(at(raw, "parameters")) != canon(`[{"name":"limit","in":"query","description":"at most this many","schema":{"type":"integer","format":"int64"}}]`) {
 		t.Errorf("raw: %s", js(raw))
+	}
+	if at(m, "paths", "/ping", "post", "requestBody") != nil || at(m, "paths", "/ping", "post", "responses", "204") == nil {
+		t.Errorf("ping: %s", js(at(m, "paths", "/ping")))
 	}
 	if at(m, "paths", "/internal") != nil {
 		t.Error("a Hidden route is in the document")

@@ -22,6 +22,7 @@ type description string
 type tags []string
 type deprecated struct{}
 type hidden struct{}
+type noBody struct{}
 type operationID string
 
 // requestBody is the body a route reads, for handlers without types.
@@ -71,6 +72,10 @@ func OperationID(id string) any { return operationID(id) }
 func Body[T any](required bool) any {
 	return requestBody{t: reflect.TypeFor[T](), contentType: "application/json", required: required}
 }
+
+// NoBody says that a handler without types reads no request body, so a
+// POST, PUT, PATCH or DELETE route is not reported for an undocumented one.
+func NoBody() any { return noBody{} }
 
 // FormBody documents an application/x-www-form-urlencoded body with T's
 // form-tagged fields.
@@ -132,6 +137,8 @@ func readMeta(rt *handler.Route) opMeta {
 			m.deprecated = true
 		case hidden:
 			m.hidden = true
+		case noBody:
+			m.describesBody = true
 		case operationID:
 			m.operationID = string(v)
 		case requestBody:
