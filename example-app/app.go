@@ -27,6 +27,8 @@ func newApp(cfg Config, log *slog.Logger) fx.Option {
 		// Request ids, access log, metrics, tracing and health probes
 		// (observability.go).
 		observabilityModule(cfg),
+		// The OpenAPI document and Swagger UI (apidocs.go).
+		apiDocsModule(),
 	)
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/portico-go/portico/dispatcher"
 	"github.com/portico-go/portico/handler"
 	"github.com/portico-go/portico/interceptor/login"
+	"github.com/portico-go/portico/openapi"
 )
 
 // bookController is seed 004's BookController: the catalogue API behind
@@ -27,12 +28,18 @@ func (c *bookController) RegisterRoutes(d *dispatcher.Dispatcher) error {
 		login.RequireRoles(login.Any, "admin", "reader"),
 		login.RequirePermissions(login.All, "book:read"),
 	)
+	doc := func(summary string, status int, meta ...any) dispatcher.RouteOption {
+		return dispatcher.WithMeta(append([]any{openapi.Tags("books"), openapi.Summary(summary),
+			openapi.Returns[apiResponse[Book]](status, "the book")}, meta...)...)
+	}
+	missing := openapi.ReturnsError(404, "no book with this id")
 	return errors.Join(
-		d.GET("/book/list", handler.Typed(c.list), read),
-		d.GET("/book/{id}", handler.Typed(c.get), read),
-		d.POST("/book", handler.Typed(c.create), dispatcher.WithMeta(login.RequirePermissions(login.All, "book:create"))),
-		d.PUT("/book/{id}", handler.Typed(c.update), dispatcher.WithMeta(login.RequirePermissions(login.All, "book:update"))),
-		d.DELETE("/book/{id}", handler.Typed(c.delete), dispatcher.WithMeta(login.RequirePermissions(login.All, "book:delete"))),
+		d.GET("/book/list", handler.Typed(c.list), read, dispatcher.WithMeta(openapi.Tags("books"), openapi.Summary("List books, newest first"),
+			openapi.Returns[apiResponse[bookPage]](200, "one page of books"))),
+		d.GET("/book/{id}", handler.Typed(c.get), read, doc("Get a book", 200, missing)),
+		d.POST("/book", handler.Typed(c.create), dispatcher.WithMeta(login.RequirePermissions(login.All, "book:create")), doc("Create a book", 201)),
+		d.PUT("/book/{id}", handler.Typed(c.update), dispatcher.WithMeta(login.RequirePermissions(login.All, "book:update")), doc("Replace a book", 200, missing)),
+		d.DELETE("/book/{id}", handler.Typed(c.delete), dispatcher.WithMeta(login.RequirePermissions(login.All, "book:delete")), doc("Delete a book", 200, missing)),
 	)
 }
 

@@ -38,6 +38,7 @@ type testApp struct {
 	app    *fx.App
 	base   string
 	client *http.Client
+	logs   *syncBuffer
 }
 
 // startApp starts the app with env (on top of a fixed JWT secret) on a
@@ -65,7 +66,7 @@ func startApp(t *testing.T, db string, env map[string]string) *testApp {
 	if err := app.Start(ctx); err != nil {
 		t.Fatalf("starting the app: %v\n%s", err, logs)
 	}
-	a := &testApp{t: t, app: app, base: "http://" + srv.Addr(),
+	a := &testApp{t: t, app: app, base: "http://" + srv.Addr(), logs: logs,
 		client: &http.Client{Transport: &http.Transport{}, Timeout: 10 * time.Second}}
 	t.Cleanup(func() {
 		a.stop()

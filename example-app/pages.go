@@ -13,6 +13,7 @@ import (
 
 	"github.com/portico-go/portico/dispatcher"
 	"github.com/portico-go/portico/handler"
+	"github.com/portico-go/portico/openapi"
 	"github.com/portico-go/portico/view"
 )
 
@@ -83,13 +84,18 @@ func isPage(path string) bool {
 // are public shells, the data behind them comes from the API.
 func (p *pageController) RegisterRoutes(d *dispatcher.Dispatcher) error {
 	p.routes = d.Routes
+	html := func(summary string) dispatcher.RouteOption {
+		return dispatcher.WithMeta(openapi.Tags("pages"), openapi.Summary(summary), openapi.ReturnsContent(200, "text/html", "the page"))
+	}
 	return errors.Join(
-		d.GET("/", handler.ControllerFunc(p.index)),
-		d.GET("/login.html", handler.ControllerFunc(p.login)),
-		d.GET("/books.html", page("books", "Books"), dispatcher.WithName("main.page(books)")),
-		d.GET("/about.html", handler.ControllerFunc(p.about)),
-		d.GET("/static/{*path}", handler.ControllerFunc(p.asset)),
-		d.GET("/favicon.ico", http.HandlerFunc(p.favicon)),
+		d.GET("/", handler.ControllerFunc(p.index), html("Home page")),
+		d.GET("/login.html", handler.ControllerFunc(p.login), html("Login page")),
+		d.GET("/books.html", page("books", "Books"), dispatcher.WithName("main.page(books)"), html("Book manager page")),
+		d.GET("/about.html", handler.ControllerFunc(p.about), html("About Portico")),
+		d.GET("/static/{*path}", handler.ControllerFunc(p.asset), dispatcher.WithMeta(openapi.Tags("pages"), openapi.Summary("Static assets"),
+			openapi.ReturnsContent(200, "*/*", "the file"), openapi.ReturnsError(404, "no such file"))),
+		d.GET("/favicon.ico", http.HandlerFunc(p.favicon), dispatcher.WithMeta(openapi.Tags("pages"), openapi.Summary("Site icon"),
+			openapi.ReturnsContent(200, "image/x-icon", "the icon"))),
 	)
 }
 

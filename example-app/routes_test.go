@@ -46,10 +46,15 @@ func TestPrintRoutes(t *testing.T) {
 		{"GET", "/book/{id}", login + " -> " + mt},
 		{"PUT", "/book/{id}", login + " -> " + mt},
 		{"DELETE", "/book/{id}", login + " -> " + mt},
-		// Probes and /metrics carry login.Ignore: the interceptor lets them through.
+		// Probes, /metrics, the API document and its UI carry login.Ignore:
+		// the interceptor lets them through.
 		{"GET", "/health/live", login + " -> " + mt},
 		{"GET", "/health/ready", login + " -> " + mt},
 		{"GET", "/metrics", login + " -> " + mt},
+		{"GET", "/v3/api-docs", login + " -> " + mt},
+		{"GET", "/v3/api-docs.yaml", login + " -> " + mt},
+		{"GET", "/swagger-ui", login + " -> " + mt},
+		{"GET", "/swagger-ui/{*file}", login + " -> " + mt},
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != len(want)+1 || !strings.HasPrefix(lines[0], "METHOD") {

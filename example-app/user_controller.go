@@ -12,6 +12,7 @@ import (
 	"github.com/portico-go/portico/dispatcher"
 	"github.com/portico-go/portico/handler"
 	"github.com/portico-go/portico/interceptor/login"
+	"github.com/portico-go/portico/openapi"
 )
 
 // userController is the @RestController for the current user and the
@@ -28,10 +29,15 @@ func newUserController(users *Store, m *auth.Manager) *userController {
 
 // RegisterRoutes maps the controller; every route needs a token.
 func (c *userController) RegisterRoutes(d *dispatcher.Dispatcher) error {
+	doc := func(summary string, meta ...any) dispatcher.RouteOption {
+		return dispatcher.WithMeta(append([]any{openapi.Tags("users"), openapi.Summary(summary)}, meta...)...)
+	}
 	return errors.Join(
-		d.GET("/api/user/info", handler.Typed(c.info)),
+		d.GET("/api/user/info", handler.Typed(c.info), doc("Who am I", openapi.Returns[apiResponse[userInfo]](200, "the caller"))),
 		d.POST("/api/admin/users/{username}/kickout", handler.Typed(c.kickout),
-			dispatcher.WithMeta(login.RequireRoles(login.All, "admin"))),
+			dispatcher.WithMeta(login.RequireRoles(login.All, "admin")), doc("End every session of a user",
+				openapi.Returns[apiResponse[map[string]string]](200, "the user whose sessions ended"),
+				openapi.ReturnsError(404, "no such user"))),
 	)
 }
 
@@ -45,7 +51,28 @@ func newLoginAPI(users *Store, m *auth.Manager, l auth.LoginLimiter) (*loginapi.
 		LogoutPath:    "/user/logout",
 		LogoutAllPath: "/user/logout-all",
 		ClientIP:      func(r *http.Request) string { return clientIP(r.Context()) },
+		Meta:          loginDocs(),
 	})
+}
+
+// loginDocs describes the login endpoints in the API document.
+func loginDocs() map[string][]any {
+	doc := func(summary string, meta ...any) []any {
+		return append([]any{openapi.Tags("users"), openapi.Summary(summary),
+			openapi.ReadsRequest("the client address, for the failed-login limiter and the session")}, meta...)
+	}
+	pair := openapi.Returns[apiResponse[auth.TokenPair]](200, "a new token pair")
+	done := openapi.Returns[apiResponse[*struct{}]](200, "logged out")
+	return map[string][]any{
+		"/user/login": doc("Log in", pair,
+			openapi.ReturnsError(401, "wrong username or password (reason bad_credentials)"),
+			openapi.ReturnsError(429, "too many failed attempts; see Retry-After")),
+		"/user/refresh": doc("Exchange a refresh token for a new pair", pair,
+			openapi.ReturnsError(401, "the refresh token is invalid, expired or reused"),
+			openapi.ReturnsError(409, "the token was exchanged a moment ago by another tab (reason refresh_in_progress)")),
+		"/user/logout":     doc("Log out", done),
+		"/user/logout-all": doc("Log out everywhere", done),
+	}
 }
 
 // account is the loginapi.Authenticator over the users table.

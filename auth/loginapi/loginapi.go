@@ -73,6 +73,10 @@ type Config struct {
 	// ClientIP finds the client address for the limiter and the session;
 	// default auth.ClientIP(r, nil), which trusts no proxy.
 	ClientIP func(r *http.Request) string
+	// Meta adds route metadata to the endpoint registered at a path (a
+	// key is one of the paths above, as configured): OpenAPI route
+	// options, Portico's stand-in for annotations, for instance.
+	Meta map[string][]any
 }
 
 // API is the registrar of the login endpoints.
@@ -125,7 +129,7 @@ func (a *API) RegisterRoutes(d *dispatcher.Dispatcher) error {
 	var errs []error
 	add := func(path string, h any, meta any) {
 		if path != "-" {
-			errs = append(errs, d.POST(path, h, dispatcher.WithMeta(meta)))
+			errs = append(errs, d.POST(path, h, dispatcher.WithMeta(append([]any{meta}, a.cfg.Meta[path]...)...)))
 		}
 	}
 	add(a.cfg.LoginPath, handler.Typed(a.login), login.Ignore())
