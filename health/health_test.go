@@ -3,6 +3,7 @@ package health_test
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -11,8 +12,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	_ "modernc.org/sqlite"
 
 	"github.com/portico-go/portico/dispatcher"
 	"github.com/portico-go/portico/health"
@@ -177,15 +176,38 @@ func TestNewRejectsBadChecks(t *testing.T) {
 	}
 }
 
-func TestDBCheck(t *testing.T) {
-	db, err := sql.Open("sqlite", "file::memory:")
-	if err != nil {
-		t.Fatal(err)
+// pingDB is a database/sql connector whose connections answer Ping with
+// the error it holds: the DB check needs nothing more of a database.
+type pingDB struct{ err atomic.Pointer[error] }
+
+func (p *pingDB) Connect(context.Context) (driver.Conn, error) { return pingConn{p}, nil }
+func (p *pingDB) Driver() driver.Driver                        { return nil }
+
+type pingConn struct{ db *pingDB }
+
+func (c pingConn) Ping(context.Context) error {
+	if err := c.db.err.Load(); err != nil {
+		return *err
 	}
+	return nil
+}
+func (pingConn) Prepare(string) (driver.Stmt, error) { return nil, errors.New("not supported") }
+func (pingConn) Close() error                        { return nil }
+func (pingConn) Begin() (driver.Tx, error)           { return nil, errors.New("not supported") }
+
+func TestDBCheck(t *testing.T) {
+	conn := &pingDB{}
+	db := sql.OpenDB(conn)
 	c := health.DB(db)
 	if err := c.Check(context.Background()); err != nil {
-		t.Fatalf("open db: %v", err)
+		t.Fatalf("reachable db reported down: %v", err)
 	}
+	down := driver.ErrBadConn
+	conn.err.Store(&down)
+	if err := c.Check(context.Background()); err == nil {
+		t.Fatal("unreachable db reported up")
+	}
+	conn.err.Store(nil)
 	db.Close()
 	if err := c.Check(context.Background()); err == nil {
 		t.Fatal("closed db reported up")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -220,5 +219,3 @@ func newApp(t testing.TB, opts ...dispatcher.Option) *testApp {
 	must(d.Build())
 	return &testApp{d: d, mgr: mgr, docs: docs}
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

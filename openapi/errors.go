@@ -81,7 +81,7 @@ func (g *generator) errorResponse(op *Operation, status int, name, desc string, 
 		return
 	}
 	if _, ok := g.responses[name]; !ok {
-		var s *Schema = &Schema{Ref: "#/components/schemas/" + g.errShape.name}
+		s := &Schema{Ref: "#/components/schemas/" + g.errShape.name}
 		if len(reasons) > 0 {
 			enum := make([]any, len(reasons))
 			for i, r := range reasons {

@@ -18,9 +18,9 @@ type rule struct {
 type rules struct {
 	required  bool
 	omitEmpty bool
-	// own apply to the field itself; dive to its elements (after "dive"),
-	// keys to a map's keys (between "keys" and "endkeys").
-	own, dive, keys []rule
+	// own apply to the field itself, keys to a map's keys (between "keys"
+	// and "endkeys").
+	own, keys []rule
 	// diveRules is the parsed rest after dive, which may dive again.
 	diveRules *rules
 	// alternatives are "a|b" rules, which a schema can only express

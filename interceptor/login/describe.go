@@ -14,12 +14,12 @@ import (
 type Need uint8
 
 const (
-	// NeverNeeded: every request passes without a token (Ignore, or
+	// NeverNeeded means every request passes without a token (Ignore, or
 	// OnlyAnnotated with nothing on the route asking for a user).
 	NeverNeeded Need = iota
-	// AlwaysNeeded: every request needs a valid bearer token.
+	// AlwaysNeeded means every request needs a valid bearer token.
 	AlwaysNeeded
-	// NeededPerRequest: a path rule decides per request, because the
+	// NeededPerRequest means a path rule decides per request, because the
 	// route serves paths its patterns match and paths they do not.
 	NeededPerRequest
 )
