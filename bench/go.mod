@@ -14,7 +14,7 @@ require (
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/julienschmidt/httprouter v1.3.0
 	github.com/labstack/echo/v4 v4.16.0
-	github.com/portico-go/portico v0.0.0-00010101000000-000000000000
+	github.com/portico-go/portico v0.1.0
 	github.com/portico-go/portico/metrics v0.0.0-00010101000000-000000000000
 	github.com/portico-go/portico/tracing v0.0.0-00010101000000-000000000000
 	github.com/redis/go-redis/v9 v9.23.0

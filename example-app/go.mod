@@ -12,7 +12,7 @@ require (
 	github.com/chromedp/chromedp v0.22.1
 	github.com/pb33f/libopenapi v0.42.5
 	github.com/pb33f/libopenapi-validator v0.16.3
-	github.com/portico-go/portico v0.0.0-00010101000000-000000000000
+	github.com/portico-go/portico v0.1.0
 	github.com/portico-go/portico/metrics v0.0.0-00010101000000-000000000000
 	github.com/portico-go/portico/tracing v0.0.0-00010101000000-000000000000
 	github.com/redis/go-redis/v9 v9.23.0

@@ -5,7 +5,7 @@ go 1.26.8
 replace github.com/portico-go/portico => ../
 
 require (
-	github.com/portico-go/portico v0.0.0-00010101000000-000000000000
+	github.com/portico-go/portico v0.1.0
 	github.com/prometheus/client_golang v1.23.2
 	github.com/prometheus/client_model v0.6.2
 	go.uber.org/fx v1.24.0

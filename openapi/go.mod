@@ -7,7 +7,7 @@ replace github.com/portico-go/portico => ../
 require (
 	github.com/pb33f/libopenapi v0.42.5
 	github.com/pb33f/libopenapi-validator v0.16.3
-	github.com/portico-go/portico v0.0.0-00010101000000-000000000000
+	github.com/portico-go/portico v0.1.0
 	go.uber.org/fx v1.24.0
 	go.yaml.in/yaml/v3 v3.0.5
 )
