@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"go.uber.org/fx"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/portico-go/portico/porticotest"
@@ -21,8 +22,18 @@ var (
 
 // newKit runs the whole app in-process under porticotest, on a fresh
 // database: requests go through its filters, firewall, interceptors and
-// views exactly as on the wire, with no socket in between.
+// views exactly as on the wire, with no socket in between. Every JSON
+// answer is checked against the envelope contract.
 func newKit(t *testing.T, env map[string]string) *porticotest.Kit {
+	t.Helper()
+	kit, _ := appKit(t, env, []porticotest.Option{porticotest.AlwaysExpect(checkEnvelope)})
+	return kit
+}
+
+// appKit runs the app under porticotest with env (on top of a fixed JWT
+// secret) on a fresh database, with extra fx options; it returns the kit
+// and the app's log, printed if the test fails.
+func appKit(t *testing.T, env map[string]string, opts []porticotest.Option, extra ...fx.Option) (*porticotest.Kit, *syncBuffer) {
 	t.Helper()
 	full := map[string]string{envJWTSecret: testSecret}
 	for k, v := range env {
@@ -33,13 +44,15 @@ func newKit(t *testing.T, env map[string]string) *porticotest.Kit {
 		t.Fatalf("config: %v", err)
 	}
 	cfg.passwordCost = bcrypt.MinCost
+	cfg.traceOut = io.Discard
 	logs := &syncBuffer{}
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("app log:\n%s", logs)
 		}
 	})
-	return porticotest.NewApp(t, newApp(cfg, slog.New(slog.NewTextHandler(logs, nil))), porticotest.AlwaysExpect(checkEnvelope))
+	app := fx.Options(append([]fx.Option{newApp(cfg, slog.New(slog.NewTextHandler(logs, nil)))}, extra...)...)
+	return porticotest.NewApp(t, app, opts...), logs
 }
 
 // checkEnvelope checks the contract of every JSON answer (docs/example-app.md):

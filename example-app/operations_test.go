@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -14,36 +12,18 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/fx"
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/portico-go/portico/auth"
 	"github.com/portico-go/portico/internal/redistest"
 	"github.com/portico-go/portico/porticotest"
 )
 
-// opsKit runs the app in-process under porticotest with env (on top of a
-// fixed JWT secret) and extra fx options, returning the kit and the app's
-// log.
+// opsKit runs the app in-process with extra fx options and returns the
+// kit and the app's log. It checks no envelope: probes and /metrics
+// answer in their own formats.
 func opsKit(t *testing.T, env map[string]string, extra ...fx.Option) (*porticotest.Kit, *syncBuffer) {
 	t.Helper()
-	full := map[string]string{envJWTSecret: testSecret}
-	for k, v := range env {
-		full[k] = v
-	}
-	cfg, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-db", tempDB(t)}, mapEnv(full), io.Discard)
-	if err != nil {
-		t.Fatalf("config: %v", err)
-	}
-	cfg.passwordCost = bcrypt.MinCost
-	cfg.traceOut = io.Discard
-	logs := &syncBuffer{}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("app log:\n%s", logs)
-		}
-	})
-	app := fx.Options(append([]fx.Option{newApp(cfg, slog.New(slog.NewTextHandler(logs, nil)))}, extra...)...)
-	return porticotest.NewApp(t, app), logs
+	return appKit(t, env, nil, extra...)
 }
 
 // /metrics counts every request by route template, so /book/1 and /book/2
