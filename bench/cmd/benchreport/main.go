@@ -272,6 +272,8 @@ func goals(s samples) []row {
 	rows = append(rows, row{"hello route, requests/s vs raw httprouter (wrk)", ratio(r), "≥ 0.95×", check(r, ge(0.95))})
 	r = e2e("portico-redis", "book") / e2e("httprouter", "hello")
 	rows = append(rows, row{"protected route with login and Redis, requests/s vs httprouter hello (wrk)", ratio(r), "≥ 0.55×", check(r, ge(0.55))})
+	r = e2e("portico-redis-cached", "book") / e2e("httprouter", "hello")
+	rows = append(rows, row{"protected route with login and cached Redis, requests/s vs httprouter hello (wrk)", ratio(r), "(reference)", nil})
 	r = e2e("example-app-redis", "book") / e2e("httprouter", "hello")
 	rows = append(rows, row{"example app GET /book/{id} with Redis, requests/s vs httprouter hello (wrk)", ratio(r), "≥ 0.55×", check(r, ge(0.55))})
 
