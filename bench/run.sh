@@ -61,6 +61,11 @@ wait_port() {
 e2e_note=""
 if [ -n "$REPORT_FROM" ]; then
   cp "$REPORT_FROM/micro.txt" "$REPORT_FROM/e2e.txt" "$work/"
+  # The Method section states the passes and rounds of the run that made
+  # the raw files, not this script's defaults.
+  most_runs() { awk '/^Benchmark/ {n[$1]++} END {m = 0; for (k in n) if (n[k] > m) m = n[k]; print m}' "$1"; }
+  COUNT=$(most_runs "$work/micro.txt")
+  if [ -s "$work/e2e.txt" ]; then E2E_ROUNDS=$(most_runs "$work/e2e.txt"); fi
   if [ -f "$REPORT_FROM/e2e_note.txt" ]; then e2e_note=$(cat "$REPORT_FROM/e2e_note.txt"); fi
 else
 # --- Redis -----------------------------------------------------------------
@@ -247,8 +252,9 @@ HEADER
   table "5b. Login check, one request at a time" '.name:Login' '/impl@(seed-gin portico)' "$work/micro.txt"
   table "5c. Login check, 64 goroutines" '.name:LoginParallel' '/impl@(seed-gin portico)' "$work/micro.txt"
   if [ -s "$work/e2e.txt" ]; then
-    table "6. End to end over loopback (wrk)" '.name:E2E' '/impl@(httprouter nethttp portico seed-gin-redis portico-memory portico-redis example-app-memory example-app-redis)' "$work/e2e.txt"
+    table "6. End to end over loopback (wrk)" '.name:E2E' '/impl@(httprouter nethttp portico seed-gin-redis portico-memory portico-redis portico-redis-cached example-app-memory example-app-redis)' "$work/e2e.txt"
   fi
+  table "7. Observability filters on GET /hello (cpu-sec/op: the process's CPU time per request)" '.name:Observability' '.name' "$work/micro.txt"
 } >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 if [ -n "$RAW_DIR" ]; then
