@@ -60,7 +60,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := app.Err(); err != nil {
 		return err
 	}
-	startCtx, cancel := context.WithTimeout(ctx, app.StartTimeout())
+	// A signal during start-up lets start finish and then stops cleanly:
+	// cancelling start half-way would leave the hooks that already ran
+	// (the listener, the database) to a failed start's rollback and
+	// report an error for what is an ordinary shutdown.
+	startCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), app.StartTimeout())
 	defer cancel()
 	if err := app.Start(startCtx); err != nil {
 		return err
