@@ -245,9 +245,11 @@ func testRotateReuse(t *testing.T, s session.Store) {
 	}
 }
 
-func testRotateRace(t *testing.T, s session.Store) {
-	const n = 50
-	rec := create(t, s, record(t, "ivy", time.Hour), time.Minute, 0)
+// rotateAtOnce presents rec's refresh hash to s from n goroutines
+// released together, as n tabs refreshing at the same moment, and returns
+// each Rotate's error.
+func rotateAtOnce(t *testing.T, s session.Store, rec session.Record, n int, grace time.Duration) []error {
+	t.Helper()
 	var (
 		wg    sync.WaitGroup
 		start = make(chan struct{})
@@ -256,11 +258,18 @@ func testRotateRace(t *testing.T, s session.Store) {
 	for i := range n {
 		wg.Go(func() {
 			<-start
-			_, errs[i] = s.Rotate(context.Background(), rec.ID, rec.RefreshHash, Hash(t), time.Now().Add(time.Minute), 0)
+			_, errs[i] = s.Rotate(context.Background(), rec.ID, rec.RefreshHash, Hash(t), time.Now().Add(time.Minute), grace)
 		})
 	}
 	close(start)
 	wg.Wait()
+	return errs
+}
+
+func testRotateRace(t *testing.T, s session.Store) {
+	const n = 50
+	rec := create(t, s, record(t, "ivy", time.Hour), time.Minute, 0)
+	errs := rotateAtOnce(t, s, rec, n, 0)
 	wins := 0
 	for _, err := range errs {
 		switch {
@@ -306,19 +315,7 @@ func testRotateGrace(t *testing.T, s session.Store) {
 func testRotateGraceRace(t *testing.T, s session.Store) {
 	const n = 50
 	rec := create(t, s, record(t, "iris", time.Hour), time.Minute, 0)
-	var (
-		wg    sync.WaitGroup
-		start = make(chan struct{})
-		errs  = make([]error, n)
-	)
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			_, errs[i] = s.Rotate(context.Background(), rec.ID, rec.RefreshHash, Hash(t), time.Now().Add(time.Minute), time.Minute)
-		})
-	}
-	close(start)
-	wg.Wait()
+	errs := rotateAtOnce(t, s, rec, n, time.Minute)
 	wins := 0
 	for _, err := range errs {
 		switch {
