@@ -150,16 +150,7 @@ func TestRedisCachedRevocationBound(t *testing.T) {
 func TestRedisCachedDisconnect(t *testing.T) {
 	a, b, _, _, admin := cachedPair(t)
 	ctx := context.Background()
-	now := time.Now()
-	rec, err := a.Create(ctx, newRecord(t, "u", now, time.Hour), now.Add(time.Hour), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		if _, err := b.Touch(ctx, rec.ID, time.Now().Add(time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	rec := cachedOnB(t, a, b)
 	if err := admin.Do(ctx, "CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes").Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -174,6 +165,16 @@ func TestRedisCachedDisconnect(t *testing.T) {
 // served: the store fails closed within the revocation bound.
 func TestRedisCachedOutage(t *testing.T) {
 	a, b, _, srv, _ := cachedPair(t)
+	rec := cachedOnB(t, a, b)
+	start := time.Now()
+	srv.Stop()
+	waitRefused(t, b, rec.ID, start, session.ErrUnavailable)
+}
+
+// cachedOnB creates a session through a and reads it twice through b, so
+// that b holds it in its client-side cache.
+func cachedOnB(t *testing.T, a, b session.Store) session.Record {
+	t.Helper()
 	ctx := context.Background()
 	now := time.Now()
 	rec, err := a.Create(ctx, newRecord(t, "u", now, time.Hour), now.Add(time.Hour), 0)
@@ -185,9 +186,7 @@ func TestRedisCachedOutage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	start := time.Now()
-	srv.Stop()
-	waitRefused(t, b, rec.ID, start, session.ErrUnavailable)
+	return rec
 }
 
 // waitRefused polls s until it refuses id with want, failing when that
