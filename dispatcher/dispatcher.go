@@ -12,7 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/julienschmidt/httprouter"
 	"github.com/portico-go/portico/adapter"
 	"github.com/portico-go/portico/binding"
 	"github.com/portico-go/portico/firewall"
@@ -34,15 +33,16 @@ type route struct {
 	adapter   adapter.HandlerAdapter
 	chain     interceptor.Chain
 	resolvers []ExceptionResolver
-	// names differ from the tree's when another route registered the same
-	// shape with other variable names first.
-	rename func(httprouter.Params) httprouter.Params
-	where  string
+	where     string
 	// scoped is decided at Build: the route's requests carry a request
 	// scope (handler.RouteOf, PathParams, keys) because its handler or
 	// one of its interceptors may use it, or the route asked for it.
 	scoped      bool
 	forceScoped bool
+	// segmentsOK is decided at Build: the firewall admits every literal
+	// segment of the template and it has no catch-all, so a request it
+	// maps needs only its variables judged (see dispatch).
+	segmentsOK bool
 }
 
 // Dispatcher is Portico's DispatcherServlet. Register routes, then serve;
@@ -263,9 +263,6 @@ func (d *Dispatcher) register(method, path string, h any, opts []RouteOption, wh
 			return fmt.Errorf("duplicate route: %s is already registered at %s by %s", other.info.Path, other.where, other.info.Name)
 		}
 	}
-	if !equalStrings(e.tmpl.params, tmpl.params) {
-		rt.rename = renamer(tmpl.params)
-	}
 	e.routes = append(e.routes, rt)
 	d.routes = append(d.routes, rt)
 	return nil
@@ -305,6 +302,7 @@ func (d *Dispatcher) Build() error {
 			rt.chain = append(rt.chain, l)
 		}
 		rt.scoped = rt.needsScope()
+		rt.segmentsOK = d.firewall != nil && segmentsOK(d.firewall, rt.tmpl)
 		refs = append(refs, registry.RouteRef{Method: rt.info.Method, Template: rt.info.Path})
 	}
 	if len(errs) > 0 {
@@ -319,6 +317,23 @@ func (d *Dispatcher) Build() error {
 	}
 	d.table.Store(t)
 	return nil
+}
+
+// segmentsOK reports whether fw admits every literal segment of t (the
+// empty one a trailing slash leaves aside) and t has no catch-all.
+func segmentsOK(fw *firewall.Firewall, t *template) bool {
+	if t.catch {
+		return false
+	}
+	for i, seg := range t.segs {
+		switch {
+		case strings.HasPrefix(seg, ":"):
+		case seg == "" && i == len(t.segs)-1:
+		case !fw.SegmentOK(seg):
+			return false
+		}
+	}
+	return true
 }
 
 // needsScope decides whether rt's requests carry a request scope. Anything
@@ -339,35 +354,6 @@ func (rt *route) needsScope() bool {
 	}
 	if sd, ok := rt.adapter.(adapter.StateDecider); ok {
 		return sd.UsesRequestState(rt.info.Handler)
-	}
-	return true
-}
-
-func renamer(names []string) func(httprouter.Params) httprouter.Params {
-	return func(ps httprouter.Params) httprouter.Params {
-		out := make(httprouter.Params, len(ps))
-		for i, p := range ps {
-			out[i] = httprouter.Param{Key: names[i], Value: p.Value}
-		}
-		return out
-	}
-}
-
-func (rt *route) renameParams(ps httprouter.Params) httprouter.Params {
-	if rt.rename == nil {
-		return ps
-	}
-	return rt.rename(ps)
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
 	}
 	return true
 }

@@ -37,14 +37,22 @@ func (d *Dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Dispatcher) dispatch(rw *responseWriter, r *http.Request, t *table) {
-	if d.firewall != nil {
-		if err := d.firewall.Check(r); err != nil {
+	if r.URL == nil {
+		d.renderError(rw, r, handler.NewError(http.StatusBadRequest, "request has no URL"))
+		return
+	}
+	path := r.URL.Path
+	// The lookup reads the path without acting on it, so the firewall can
+	// judge after it: for a mapped route, only the segments the variables
+	// bound are left to look at, the literal ones having been judged at
+	// Build. Anything else gets the whole Check.
+	m := t.lookup(rw, r.Method, path)
+	if fw := d.firewall; fw != nil && !(m.rt != nil && m.rt.segmentsOK && fw.RequestOK(r) && paramsOK(fw, m.params)) {
+		if err := fw.Check(r); err != nil {
 			d.renderError(rw, r, asHandlerError(err, http.StatusBadRequest))
 			return
 		}
 	}
-	path := r.URL.Path
-	m := t.lookup(rw, r.Method, path)
 	switch {
 	case m.rt != nil:
 		d.invoke(rw, r, m.rt, m.params)
@@ -59,7 +67,7 @@ func (d *Dispatcher) dispatch(rw *responseWriter, r *http.Request, t *table) {
 			return
 		}
 		d.unmapped(rw, r, &MethodNotAllowedError{Method: r.Method, Path: path, Allow: strings.Split(m.allow, ", ")}, def)
-	case m.tsr && d.redirect && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+	case d.redirect && (r.Method == http.MethodGet || r.Method == http.MethodHead) && t.redirectsSlash(path):
 		d.redirectSlash(rw, r, path)
 	default:
 		def := handler.NewError(http.StatusNotFound, "not found")
@@ -69,6 +77,17 @@ func (d *Dispatcher) dispatch(rw *responseWriter, r *http.Request, t *table) {
 		}
 		d.unmapped(rw, r, &NoHandlerFoundError{Method: r.Method, Path: path}, def)
 	}
+}
+
+// paramsOK reports whether the firewall admits every variable's segment.
+// A route whose variables may span segments (a catch-all) never gets here.
+func paramsOK(fw *firewall.Firewall, ps httprouter.Params) bool {
+	for i := range ps {
+		if !fw.SegmentOK(ps[i].Value) {
+			return false
+		}
+	}
+	return true
 }
 
 // unmapped answers a request no route serves (404, 405): the global

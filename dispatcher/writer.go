@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/julienschmidt/httprouter"
 	"github.com/portico-go/portico/handler"
 )
 
@@ -20,11 +21,37 @@ type responseWriter struct {
 	n             int64
 	wrote         bool
 	res           handler.Result
-	matched       *entry
 	buf           *bytes.Buffer
 	// scopes hands out request scopes without an allocation per request;
 	// reset leaves it alone, since a scope is never handed out twice.
 	scopes handler.Scopes
+	// slab hands out the path variables of mapped requests. Like scopes it
+	// is never reused: Params a handler keeps are never overwritten.
+	slab []httprouter.Param
+}
+
+// paramsPerSlab is how many variables one slab holds: one allocation of
+// about 2 KiB per many requests.
+const paramsPerSlab = 64
+
+// params returns the route's variables, named by names (the route's own,
+// even when another route of the same shape named them differently).
+func (rw *responseWriter) params(names []string, path string, vals []span) httprouter.Params {
+	n := len(vals)
+	if n == 0 {
+		return nil
+	}
+	if len(rw.slab) < n {
+		rw.slab = make([]httprouter.Param, max(paramsPerSlab, n))
+	}
+	// The capacity is cut to n, so a handler appending to its Params
+	// copies them instead of writing into the next request's.
+	ps := rw.slab[:n:n]
+	rw.slab = rw.slab[n:]
+	for i, v := range vals {
+		ps[i] = httprouter.Param{Key: names[i], Value: path[v.start:v.end]}
+	}
+	return ps
 }
 
 var _ handler.ResponseWriter = (*responseWriter)(nil)
@@ -33,7 +60,6 @@ func (rw *responseWriter) reset(w http.ResponseWriter) {
 	rw.w = w
 	rw.status, rw.pendingStatus, rw.n, rw.wrote = 0, 0, 0, false
 	rw.res.Reset()
-	rw.matched = nil
 	if rw.buf != nil {
 		if rw.buf.Cap() > 64<<10 {
 			rw.buf = nil // don't let one huge response pin memory in the pool

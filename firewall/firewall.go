@@ -163,6 +163,45 @@ func (f *Firewall) Check(r *http.Request) error {
 	return &c
 }
 
+// RequestOK and SegmentOK split Check for a caller that has already cut
+// the path into segments, as a router does while it matches, so the path
+// is not read twice: when RequestOK(r) holds and SegmentOK holds for every
+// segment of r.URL.Path (a trailing empty segment aside), Check(r) is nil.
+// Both may report false for a request Check would allow; the caller then
+// asks Check, which names the rule broken, if any.
+//
+// RequestOK reports whether r passes every rule that is not about the
+// bytes of its decoded path's segments: the method, the target's form and
+// length, and, since it reports false whenever they would have to be
+// read, the raw path and the headers.
+func (f *Firewall) RequestOK(r *http.Request) bool {
+	if r.URL == nil || r.URL.RawPath != "" || f.headers {
+		return false
+	}
+	p := r.URL.Path
+	return len(p) <= f.maxPath && p != "" && p[0] == '/' && f.methodAllowed(r.Method)
+}
+
+// SegmentOK reports whether s, one segment of a decoded path, passes every
+// rule Check applies to segments, whether a '/' follows it or not. See
+// RequestOK. An empty segment is not OK: between two slashes it is a
+// doubled slash.
+func (f *Firewall) SegmentOK(s string) bool {
+	name := s
+	if f.relax&allowSemicolon != 0 {
+		name = segmentName(s)
+	}
+	if name == "" || name[0] == ' ' || name[len(name)-1] == ' ' || name == "." || name == ".." {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if f.stop[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
 // Wrap returns middleware that runs Check before next and answers a
 // rejected request itself, with the framework's JSON error shape:
 // {"code":400,"message":"…","reason":"rejected_path"}.

@@ -126,3 +126,44 @@ func assertClean(t *testing.T, r *http.Request, bits uint8) {
 		}
 	}
 }
+
+// FuzzSegmentsImplyCheck holds the split check to its contract: a request
+// that RequestOK admits and whose every segment SegmentOK admits passes
+// Check, under the strict firewall and under any relaxation.
+func FuzzSegmentsImplyCheck(f *testing.F) {
+	for i, s := range append(append([]string{}, clean...),
+		"/a/ b", "/a/./b", "/a/..", "/a//b", "/a;b", "/a%b", `/a\b`, "/a/\x7f", "/\xff", "/a/b/", "/", "/ä/x") {
+		f.Add(s, "", "GET", uint8(i))
+	}
+	f.Add("/a/b", "/a%2Fb", "GET", uint8(0))
+	f.Add("/a", "", "TRACE", uint8(0))
+	f.Fuzz(func(t *testing.T, path, raw, method string, bits uint8) {
+		var opts []firewall.Option
+		for i, o := range []firewall.Option{
+			firewall.AllowSemicolon(), firewall.AllowEncodedSlash(), firewall.AllowEncodedPeriod(),
+			firewall.AllowEncodedPercent(), firewall.AllowBackslash(), firewall.AllowDoubleSlash(),
+			firewall.AllowPaddedSegments(), firewall.CheckHeaders(),
+		} {
+			if bits&(1<<i) != 0 {
+				opts = append(opts, o)
+			}
+		}
+		for _, fw := range []*firewall.Firewall{firewall.New(), firewall.New(opts...)} {
+			r := &http.Request{Method: method, URL: &url.URL{Path: path, RawPath: raw}, Header: http.Header{}}
+			if !fw.RequestOK(r) {
+				continue
+			}
+			segs := strings.Split(path[1:], "/")
+			if segs[len(segs)-1] == "" {
+				segs = segs[:len(segs)-1] // the trailing slash's empty segment
+			}
+			ok := true
+			for _, s := range segs {
+				ok = ok && fw.SegmentOK(s)
+			}
+			if err := fw.Check(r); ok && err != nil {
+				t.Fatalf("%s %q (raw %q, bits %08b): RequestOK and SegmentOK admit it, Check says %v", method, path, raw, bits, err)
+			}
+		}
+	})
+}
