@@ -140,51 +140,37 @@ func (d *Dispatcher) invoke(rw *responseWriter, r *http.Request, rt *route, ps h
 		r = r.WithContext(rw.scopes.NewContext(r.Context(), &rt.info, ps))
 	}
 	path := r.URL.Path
-	res := &rw.res
 	var prog interceptor.Progress
-
-	stopped, err := d.run(rw, r, rt, ps, path, &prog)
-	if stopped {
-		rt.chain.AfterCompletion(rw, r, &rt.info, nil, path, &prog, d.log)
-		return
+	st, err := d.run(rw, r, rt, ps, path, &prog)
+	if err != nil {
+		err = d.recoverFrom(rw, r, rt, st, err)
 	}
-	abort := errors.Is(err, http.ErrAbortHandler)
-	if err != nil && !abort {
-		if rw.wrote {
-			d.logError(r, rt, err, "error after the response was committed")
-		} else {
-			d.resolve(rw, r, rt, err)
-		}
+	if len(rt.chain) > 0 {
+		rt.chain.AfterCompletion(rw, r, &rt.info, err, path, &prog, d.log)
 	}
-	if !abort && !rw.wrote && !res.Committed {
-		if werr := d.safeWrite(rw, r, res); werr != nil {
-			if err == nil {
-				err = werr
-			}
-			if rw.wrote {
-				d.logError(r, rt, werr, "writing the response failed")
-			} else {
-				d.resolve(rw, r, rt, werr)
-				if werr2 := d.safeWrite(rw, r, res); werr2 != nil {
-					d.logError(r, rt, werr2, "writing the error response failed")
-				}
-			}
-		}
-	}
-	rt.chain.AfterCompletion(rw, r, &rt.info, err, path, &prog, d.log)
-	if abort || err != nil && rw.wrote && res.Committed && isPanic(err) {
+	if err != nil && (errors.Is(err, http.ErrAbortHandler) || rw.wrote && rw.res.Committed && isPanic(err)) {
 		// A response cut short by a panic must not look complete to the
 		// client; ErrAbortHandler makes net/http drop the connection.
 		panic(http.ErrAbortHandler)
 	}
 }
 
-// run is PreHandle, handle and PostHandle under one recover, so a panic in
-// any of them becomes an error with the chain's progress intact.
-func (d *Dispatcher) run(rw *responseWriter, r *http.Request, rt *route, ps httprouter.Params, path string, prog *interceptor.Progress) (stopped bool, err error) {
+// stage is how far run got: where its error, if any, comes from.
+type stage uint8
+
+const (
+	stageChain stage = iota // PreHandle, the handler or PostHandle
+	stageWrite              // writing the result
+	stageDone               // stopped by a PreHandle, or written
+)
+
+// run is PreHandle, handle, PostHandle and the write of the result under
+// one recover, so a panic in any of them becomes an error with the
+// chain's progress intact, and a request that goes well pays for one
+// deferred call.
+func (d *Dispatcher) run(rw *responseWriter, r *http.Request, rt *route, ps httprouter.Params, path string, prog *interceptor.Progress) (st stage, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			stopped = false
 			if v == http.ErrAbortHandler {
 				err = http.ErrAbortHandler
 				return
@@ -192,17 +178,73 @@ func (d *Dispatcher) run(rw *responseWriter, r *http.Request, rt *route, ps http
 			err = &handler.PanicError{Value: v, Stack: debug.Stack()}
 		}
 	}()
-	ok, err := rt.chain.PreHandle(rw, r, &rt.info, path, prog)
-	if err != nil {
-		return false, err
+	if len(rt.chain) > 0 {
+		ok, err := rt.chain.PreHandle(rw, r, &rt.info, path, prog)
+		if err != nil {
+			return stageChain, err
+		}
+		if !ok {
+			return stageDone, nil
+		}
 	}
-	if !ok {
-		return true, nil
+	res := &rw.res
+	if err := rt.adapter.Handle(rw, r, rt.info.Handler, ps, res); err != nil {
+		return stageChain, err
 	}
-	if err := rt.adapter.Handle(rw, r, rt.info.Handler, ps, &rw.res); err != nil {
-		return false, err
+	if len(rt.chain) > 0 {
+		if err := rt.chain.PostHandle(rw, r, &rt.info, res, path, prog); err != nil {
+			return stageChain, err
+		}
 	}
-	return false, rt.chain.PostHandle(rw, r, &rt.info, &rw.res, path, prog)
+	if rw.wrote || res.Committed {
+		return stageDone, nil
+	}
+	st = stageWrite // for the recover, should the write panic
+	if err := d.write(rw, r, res); err != nil {
+		return stageWrite, err
+	}
+	return stageDone, nil
+}
+
+// recoverFrom answers a request whose chain, handler or write failed at
+// st with err, through the exception resolvers, and returns the error
+// AfterCompletion is given.
+func (d *Dispatcher) recoverFrom(rw *responseWriter, r *http.Request, rt *route, st stage, err error) error {
+	if errors.Is(err, http.ErrAbortHandler) {
+		return err
+	}
+	res := &rw.res
+	if st == stageChain {
+		if rw.wrote {
+			d.logError(r, rt, err, "error after the response was committed")
+		} else {
+			d.resolve(rw, r, rt, err)
+		}
+		if rw.wrote || res.Committed {
+			return err
+		}
+		werr := d.safeWrite(rw, r, res)
+		if werr == nil {
+			return err
+		}
+		d.writeFailed(rw, r, rt, werr)
+		return err
+	}
+	d.writeFailed(rw, r, rt, err)
+	return err
+}
+
+// writeFailed handles a failure to write the response: a resolver answers
+// it if nothing was sent yet, and otherwise it is logged.
+func (d *Dispatcher) writeFailed(rw *responseWriter, r *http.Request, rt *route, werr error) {
+	if rw.wrote {
+		d.logError(r, rt, werr, "writing the response failed")
+		return
+	}
+	d.resolve(rw, r, rt, werr)
+	if werr2 := d.safeWrite(rw, r, &rw.res); werr2 != nil {
+		d.logError(r, rt, werr2, "writing the error response failed")
+	}
 }
 
 // safeWrite is write with panics (a template function, a MarshalJSON)

@@ -76,12 +76,16 @@ type table struct {
 // node is one position in the tree: the path so far has matched the
 // segments leading here.
 type node struct {
-	seg string // the literal segment that leads here from the parent
-	// keys holds the first byte of each literal child's segment, in the
-	// order of lits, so finding a child compares bytes before strings.
+	// keys holds the first byte of each literal child's segment and segs
+	// the segments, in the order of lits, so finding a child compares
+	// bytes before strings and reads no child.
 	keys  string
+	segs  []string
 	lits  []*node
 	empty *node // the child for an empty segment: a trailing slash
+	// index finds a literal child by segment where there are too many
+	// for a scan.
+	index map[string]*node
 	param *node // the child for a {var} segment
 	catch *entry
 	end   *entry
@@ -99,20 +103,54 @@ func newTable(entries []*entry) (*table, error) {
 	// Rank is precedence: fewer catch-alls, fewer variables, more literal
 	// bytes; registration order between equals.
 	sort.SliceStable(sorted, func(i, j int) bool { return moreSpecific(sorted[i].tmpl, sorted[j].tmpl) })
+	b := builder{kids: map[kidKey]*node{}}
 	for i, e := range sorted {
 		e.rank = i
 		t.maxParams = max(t.maxParams, len(e.tmpl.params))
-		if err := t.root.insert(e); err != nil {
+		if err := b.insert(&t.root, e); err != nil {
 			return nil, err
 		}
 	}
+	b.index(&t.root)
 	return t, nil
+}
+
+// builder finds a node's literal child by segment while the tree is built,
+// so start-up stays linear however many children a node has.
+type builder struct {
+	kids map[kidKey]*node
+}
+
+type kidKey struct {
+	parent *node
+	seg    string
+}
+
+// scanLimit is the most literal children a lookup scans; a node with more
+// gets a map.
+const scanLimit = 16
+
+func (b *builder) index(n *node) {
+	if len(n.lits) > scanLimit {
+		n.index = make(map[string]*node, len(n.lits))
+		for i, c := range n.lits {
+			n.index[n.segs[i]] = c
+		}
+	}
+	for _, c := range n.lits {
+		b.index(c)
+	}
+	for _, c := range []*node{n.empty, n.param} {
+		if c != nil {
+			b.index(c)
+		}
+	}
 }
 
 // noRank is the rank of no entry: every real one is lower.
 const noRank = int(^uint(0) >> 1)
 
-func (n *node) insert(e *entry) error {
+func (b *builder) insert(n *node, e *entry) error {
 	for _, seg := range e.tmpl.segs {
 		n.minRank = min(n.minRank, e.rank)
 		switch {
@@ -133,7 +171,7 @@ func (n *node) insert(e *entry) error {
 			}
 			n = n.empty
 		default:
-			n = n.literal(seg)
+			n = b.literal(n, seg)
 		}
 	}
 	n.minRank = min(n.minRank, e.rank)
@@ -145,36 +183,49 @@ func (n *node) insert(e *entry) error {
 	return nil
 }
 
-func (n *node) literal(seg string) *node {
-	for i, c := range n.lits {
-		if n.keys[i] == seg[0] && c.seg == seg {
-			return c
-		}
+func (b *builder) literal(n *node, seg string) *node {
+	k := kidKey{n, seg}
+	if c := b.kids[k]; c != nil {
+		return c
 	}
-	c := &node{seg: seg, minRank: noRank}
+	c := &node{minRank: noRank}
+	b.kids[k] = c
 	n.keys += seg[:1]
+	n.segs = append(n.segs, seg)
 	n.lits = append(n.lits, c)
 	return c
 }
 
-// child returns the literal child for a non-empty segment.
-func (n *node) child(seg string) *node {
-	k := seg[0]
+// child returns the literal child whose segment rest starts with (a whole
+// segment: rest ends or has a '/' after it) and the segment's length.
+func (n *node) child(rest string) (*node, int) {
+	if n.index != nil {
+		seg := rest
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			seg = rest[:i]
+		}
+		return n.index[seg], len(seg)
+	}
+	k := rest[0]
 	for i := 0; i < len(n.keys); i++ {
-		if n.keys[i] == k && n.lits[i].seg == seg {
-			return n.lits[i]
+		if n.keys[i] != k {
+			continue
+		}
+		seg := n.segs[i]
+		if len(rest) >= len(seg) && rest[:len(seg)] == seg && (len(rest) == len(seg) || rest[len(seg)] == '/') {
+			return n.lits[i], len(seg)
 		}
 	}
-	return nil
+	return nil, 0
 }
 
-// search is one lookup's state. It lives on the caller's stack.
+// search is one lookup's state.
 type search struct {
 	path   string // the whole path, for catch-all values
 	method string
 	// vals are the variables bound on the branch being walked, as
-	// [start, end) offsets into path: no pointers, so the scratch space
-	// stays on the stack and costs no write barriers.
+	// [start, end) offsets into path: no pointers, so they keep no path
+	// alive and cost no write barriers.
 	vals []span
 	// best is the most specific entry serving method found so far, with
 	// the variables it bound.
@@ -191,6 +242,8 @@ type search struct {
 }
 
 // walk matches rest, the path after a '/', from n with np variables bound.
+// Literal children are matched against rest directly, so a segment's end
+// is searched for only where a variable binds it.
 func (s *search) walk(n *node, rest string, np int) {
 	for {
 		if n.minRank >= s.bestRank {
@@ -202,60 +255,66 @@ func (s *search) walk(n *node, rest string, np int) {
 			s.vals[np] = span{len(s.path) - len(rest) - 1, len(s.path)}
 			s.offer(n.catch, np+1)
 		}
-		seg, next, more := rest, "", false
-		if i := strings.IndexByte(rest, '/'); i >= 0 {
-			seg, next, more = rest[:i], rest[i+1:], true
-		}
-		var lit, param *node
-		if seg == "" {
-			lit = n.empty
-		} else {
-			if len(n.keys) > 0 {
-				lit = n.child(seg)
+		if rest == "" || rest[0] == '/' {
+			// An empty segment: only a trailing slash's literal can match
+			// it, and nothing follows that in any template.
+			if rest == "" && n.empty != nil && n.empty.end != nil {
+				s.offer(n.empty.end, np)
 			}
-			param = n.param
-		}
-		switch {
-		case lit == nil && param == nil:
 			return
+		}
+		var lit *node
+		end := 0 // where the segment ends in rest, once known
+		if len(n.keys) > 0 {
+			lit, end = n.child(rest)
+		}
+		param := n.param
+		switch {
 		case lit != nil && param != nil:
-			// Both ways on match; the literal one first, since it is the
-			// more specific where they end alike.
-			if !more {
+			// Both ways on match; the literal one first, since it is
+			// the more specific where they end alike.
+			if end == len(rest) {
 				if lit.end != nil {
 					s.offer(lit.end, np)
 				}
 			} else {
-				s.walk(lit, next, np)
+				s.walk(lit, rest[end+1:], np)
 			}
 			n = param
-			s.vals[np] = s.bind(rest, seg)
-			np++
 		case lit != nil:
 			n = lit
-		default:
+			if end == len(rest) {
+				if n.end != nil {
+					s.offer(n.end, np)
+				}
+				return
+			}
+			rest = rest[end+1:]
+			continue
+		case param != nil:
 			n = param
-			s.vals[np] = s.bind(rest, seg)
-			np++
+			for end < len(rest) && rest[end] != '/' {
+				end++
+			}
+		default:
+			return
 		}
-		if !more {
+		// n is the variable's child; it binds rest[:end].
+		i := len(s.path) - len(rest)
+		s.vals[np] = span{i, i + end}
+		np++
+		if end == len(rest) {
 			if n.end != nil {
 				s.offer(n.end, np)
 			}
 			return
 		}
-		rest = next
+		rest = rest[end+1:]
 	}
 }
 
 // span is a variable's place in the path.
 type span struct{ start, end int }
-
-// bind returns the span of seg, the segment rest starts with.
-func (s *search) bind(rest, seg string) span {
-	i := len(s.path) - len(rest)
-	return span{i, i + len(seg)}
-}
 
 func (s *search) offer(e *entry, np int) {
 	if e.rank >= s.bestRank {
@@ -280,14 +339,16 @@ func (s *search) offer(e *entry, np int) {
 // so a route with variables allocates once per many requests, not once per
 // request; a slab is never reused, so Params a handler keeps stay its own.
 func (t *table) lookup(w *responseWriter, method, path string) match {
-	var scratch [2 * inlineParams]span
-	s := search{path: path, method: method, bestRank: noRank, vals: scratch[:inlineParams], bestVals: scratch[inlineParams:]}
-	if t.maxParams > inlineParams {
-		s.vals, s.bestVals = make([]span, t.maxParams), make([]span, t.maxParams)
-	}
 	if path == "" || path[0] != '/' {
 		return match{}
 	}
+	// The search lives in the pooled writer: nothing to zero or grow
+	// per request.
+	s := &w.search
+	if len(s.vals) < t.maxParams {
+		s.vals, s.bestVals = make([]span, t.maxParams), make([]span, t.maxParams)
+	}
+	s.path, s.method, s.best, s.bestRank, s.nVals, s.other, s.others = path, method, nil, noRank, 0, nil, 0
 	s.walk(&t.root, path[1:], 0)
 	if s.best != nil {
 		rt := s.best.route(method)
@@ -298,8 +359,8 @@ func (t *table) lookup(w *responseWriter, method, path string) match {
 		return match{allow: s.other.allow}
 	case s.others > 1:
 		var all []*entry
-		s = search{path: path, bestRank: noRank, vals: s.vals, bestVals: s.bestVals, collect: &all}
-		s.walk(&t.root, path[1:], 0)
+		c := search{path: path, bestRank: noRank, vals: s.vals, bestVals: s.bestVals, collect: &all}
+		c.walk(&t.root, path[1:], 0)
 		allow := make([]string, len(all))
 		for i, e := range all {
 			allow[i] = e.allow
@@ -308,10 +369,6 @@ func (t *table) lookup(w *responseWriter, method, path string) match {
 	}
 	return match{}
 }
-
-// inlineParams is how many variables a lookup binds without allocating
-// its scratch space.
-const inlineParams = 8
 
 // redirectsSlash reports whether path with its trailing slash added or
 // removed would be mapped, for the 301 of RedirectTrailingSlash.
@@ -325,11 +382,7 @@ func (t *table) redirectsSlash(path string) bool {
 		return false
 	}
 	var all []*entry
-	var scratch [2 * inlineParams]span
-	s := search{path: path, bestRank: noRank, vals: scratch[:inlineParams], bestVals: scratch[inlineParams:], collect: &all}
-	if t.maxParams > inlineParams {
-		s.vals, s.bestVals = make([]span, t.maxParams), make([]span, t.maxParams)
-	}
+	s := search{path: path, bestRank: noRank, vals: make([]span, t.maxParams), bestVals: make([]span, t.maxParams), collect: &all}
 	s.walk(&t.root, path[1:], 0)
 	return len(all) > 0
 }

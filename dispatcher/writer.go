@@ -28,6 +28,8 @@ type responseWriter struct {
 	// slab hands out the path variables of mapped requests. Like scopes it
 	// is never reused: Params a handler keeps are never overwritten.
 	slab []httprouter.Param
+	// search is the state of this request's lookup.
+	search search
 }
 
 // paramsPerSlab is how many variables one slab holds: one allocation of
