@@ -83,8 +83,12 @@ type node struct {
 	segs  []string
 	lits  []*node
 	empty *node // the child for an empty segment: a trailing slash
-	// index finds a literal child by segment where there are too many
-	// for a scan.
+	// first, for a node with many literal children, sorted by first
+	// byte, gives the children starting with byte c as lits[first[c]:
+	// first[c+1]], so a scan reads only those.
+	first *[257]uint16
+	// index finds a literal child by segment where even the children
+	// sharing a first byte are too many to scan.
 	index map[string]*node
 	param *node // the child for a {var} segment
 	catch *entry
@@ -127,15 +131,12 @@ type kidKey struct {
 }
 
 // scanLimit is the most literal children a lookup scans; a node with more
-// gets a map.
-const scanLimit = 16
+// has them sorted by first byte, or mapped when more than that share one.
+const scanLimit = 8
 
 func (b *builder) index(n *node) {
 	if len(n.lits) > scanLimit {
-		n.index = make(map[string]*node, len(n.lits))
-		for i, c := range n.lits {
-			n.index[n.segs[i]] = c
-		}
+		n.bucket()
 	}
 	for _, c := range n.lits {
 		b.index(c)
@@ -196,6 +197,38 @@ func (b *builder) literal(n *node, seg string) *node {
 	return c
 }
 
+// bucket sorts n's literal children by first byte and indexes them, or
+// maps them when too many share a first byte for a scan.
+func (n *node) bucket() {
+	order := make([]int, len(n.lits))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return n.keys[order[i]] < n.keys[order[j]] })
+	keys, segs, lits := make([]byte, len(order)), make([]string, len(order)), make([]*node, len(order))
+	for i, o := range order {
+		keys[i], segs[i], lits[i] = n.keys[o], n.segs[o], n.lits[o]
+	}
+	n.keys, n.segs, n.lits = string(keys), segs, lits
+	mapped := len(keys) > 1<<16-1
+	var first [257]uint16
+	for _, k := range keys {
+		first[int(k)+1]++
+		mapped = mapped || first[int(k)+1] > scanLimit
+	}
+	if mapped {
+		n.index = make(map[string]*node, len(lits))
+		for i, c := range lits {
+			n.index[segs[i]] = c
+		}
+		return
+	}
+	for c := 1; c <= 256; c++ {
+		first[c] += first[c-1]
+	}
+	n.first = &first
+}
+
 // child returns the literal child whose segment rest starts with (a whole
 // segment: rest ends or has a '/' after it) and the segment's length.
 func (n *node) child(rest string) (*node, int) {
@@ -207,7 +240,11 @@ func (n *node) child(rest string) (*node, int) {
 		return n.index[seg], len(seg)
 	}
 	k := rest[0]
-	for i := 0; i < len(n.keys); i++ {
+	lo, hi := 0, len(n.keys)
+	if n.first != nil {
+		lo, hi = int(n.first[k]), int(n.first[int(k)+1])
+	}
+	for i := lo; i < hi; i++ {
 		if n.keys[i] != k {
 			continue
 		}
