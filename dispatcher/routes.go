@@ -71,13 +71,13 @@ func (d *Dispatcher) RouteFor(method, path string) (RouteInfo, bool) {
 	if d.Build() != nil {
 		return RouteInfo{}, false
 	}
-	m := d.table.Load().lookup(&responseWriter{}, method, path)
-	if m.rt == nil {
+	rt, _ := d.table.Load().lookup(&responseWriter{}, method, path)
+	if rt == nil {
 		return RouteInfo{}, false
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return m.rt.describe(), true
+	return rt.describe(), true
 }
 
 // PrintRoutes writes the route table to w: one line per route with its

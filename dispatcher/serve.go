@@ -46,27 +46,30 @@ func (d *Dispatcher) dispatch(rw *responseWriter, r *http.Request, t *table) {
 	// judge after it: for a mapped route, only the segments the variables
 	// bound are left to look at, the literal ones having been judged at
 	// Build. Anything else gets the whole Check.
-	m := t.lookup(rw, r.Method, path)
-	if fw := d.firewall; fw != nil && !(m.rt != nil && m.rt.segmentsOK && fw.RequestOK(r) && paramsOK(fw, m.params)) {
+	rt, ps := t.lookup(rw, r.Method, path)
+	if fw := d.firewall; fw != nil && !(rt != nil && rt.segmentsOK && fw.RequestOK(r) && paramsOK(fw, ps)) {
 		if err := fw.Check(r); err != nil {
 			d.renderError(rw, r, asHandlerError(err, http.StatusBadRequest))
 			return
 		}
 	}
+	if rt != nil {
+		d.invoke(rw, r, rt, ps)
+		return
+	}
+	allow := t.allow(rw)
 	switch {
-	case m.rt != nil:
-		d.invoke(rw, r, m.rt, m.params)
-	case m.allow != "" && r.Method == http.MethodOptions:
-		rw.Header().Set("Allow", m.allow)
+	case allow != "" && r.Method == http.MethodOptions:
+		rw.Header().Set("Allow", allow)
 		rw.WriteHeader(http.StatusNoContent)
-	case m.allow != "":
-		rw.Header().Set("Allow", m.allow)
+	case allow != "":
+		rw.Header().Set("Allow", allow)
 		def := handler.NewError(http.StatusMethodNotAllowed, "method not allowed")
 		if len(d.resolvers) == 0 {
 			d.renderError(rw, r, def)
 			return
 		}
-		d.unmapped(rw, r, &MethodNotAllowedError{Method: r.Method, Path: path, Allow: strings.Split(m.allow, ", ")}, def)
+		d.unmapped(rw, r, &MethodNotAllowedError{Method: r.Method, Path: path, Allow: strings.Split(allow, ", ")}, def)
 	case d.redirect && (r.Method == http.MethodGet || r.Method == http.MethodHead) && t.redirectsSlash(path):
 		d.redirectSlash(rw, r, path)
 	default:

@@ -372,39 +372,47 @@ func (s *search) offer(e *entry, np int) {
 	copy(s.bestVals, s.vals[:np])
 }
 
-// lookup maps a request. Variables are taken from ps, the writer's slab,
-// so a route with variables allocates once per many requests, not once per
-// request; a slab is never reused, so Params a handler keeps stay its own.
-func (t *table) lookup(w *responseWriter, method, path string) match {
-	if path == "" || path[0] != '/' {
-		return match{}
-	}
+// lookup maps a request to its route and variables, or to nil; allow then
+// says why. Variables are taken from the writer's slab, so a route with
+// variables allocates once per many requests, not once per request; a
+// slab is never reused, so Params a handler keeps stay its own.
+func (t *table) lookup(w *responseWriter, method, path string) (*route, httprouter.Params) {
 	// The search lives in the pooled writer: nothing to zero or grow
 	// per request.
 	s := &w.search
+	s.path, s.method, s.best, s.bestRank, s.nVals, s.other, s.others = path, method, nil, noRank, 0, nil, 0
+	if path == "" || path[0] != '/' {
+		return nil, nil
+	}
 	if len(s.vals) < t.maxParams {
 		s.vals, s.bestVals = make([]span, t.maxParams), make([]span, t.maxParams)
 	}
-	s.path, s.method, s.best, s.bestRank, s.nVals, s.other, s.others = path, method, nil, noRank, 0, nil, 0
 	s.walk(&t.root, path[1:], 0)
-	if s.best != nil {
-		rt := s.best.route(method)
-		return match{rt: rt, params: w.params(rt.tmpl.params, path, s.bestVals[:s.nVals])}
+	if s.best == nil {
+		return nil, nil
 	}
+	rt := s.best.route(method)
+	return rt, w.params(rt.tmpl.params, path, s.bestVals[:s.nVals])
+}
+
+// allow is the Allow header for the request lookup just failed to map:
+// the methods of every template matching its path, or "" when none does.
+func (t *table) allow(w *responseWriter) string {
+	s := &w.search
 	switch {
 	case s.others == 1:
-		return match{allow: s.other.allow}
+		return s.other.allow
 	case s.others > 1:
 		var all []*entry
-		c := search{path: path, bestRank: noRank, vals: s.vals, bestVals: s.bestVals, collect: &all}
-		c.walk(&t.root, path[1:], 0)
+		c := search{path: s.path, bestRank: noRank, vals: s.vals, bestVals: s.bestVals, collect: &all}
+		c.walk(&t.root, s.path[1:], 0)
 		allow := make([]string, len(all))
 		for i, e := range all {
 			allow[i] = e.allow
 		}
-		return match{allow: mergeAllow(allow)}
+		return mergeAllow(allow)
 	}
-	return match{}
+	return ""
 }
 
 // redirectsSlash reports whether path with its trailing slash added or
@@ -422,13 +430,6 @@ func (t *table) redirectsSlash(path string) bool {
 	s := search{path: path, bestRank: noRank, vals: make([]span, t.maxParams), bestVals: make([]span, t.maxParams), collect: &all}
 	s.walk(&t.root, path[1:], 0)
 	return len(all) > 0
-}
-
-// match is the outcome of mapping one request.
-type match struct {
-	rt     *route
-	params httprouter.Params
-	allow  string // set when the path exists but not for the method
 }
 
 func mergeAllow(lists []string) string {

@@ -107,20 +107,29 @@ func (c Chain) AfterCompletion(w http.ResponseWriter, r *http.Request, rt *handl
 // is cheaper than one per link; a panic is logged and the index of the next
 // link to run is returned, so the caller resumes below the one that failed.
 func (c Chain) after(i int, w http.ResponseWriter, r *http.Request, rt *handler.Route, err error, path string, p *Progress, log *slog.Logger) (next int) {
+	// at is the link running, for the recover; the loop keeps its own
+	// index, which the deferred call does not capture.
+	at := i
 	defer func() {
 		if v := recover(); v != nil {
-			if log != nil {
-				log.Error("panic in AfterCompletion",
-					"interceptor", c[i].Name, "method", r.Method, "route", rt.Path,
-					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			}
-			next = i - 1
+			c.logPanic(at, r, rt, v, log)
+			next = at - 1
 		}
 	}()
-	for ; i >= 0; i-- {
-		if c[i].Cond == nil || !c.skipped(i, path, p) {
-			c[i].Interceptor.AfterCompletion(w, r, rt, err)
+	for j := i; j >= 0; j-- {
+		at = j
+		l := &c[j]
+		if l.Cond == nil || !c.skipped(j, path, p) {
+			l.Interceptor.AfterCompletion(w, r, rt, err)
 		}
 	}
 	return -1
+}
+
+func (c Chain) logPanic(i int, r *http.Request, rt *handler.Route, v any, log *slog.Logger) {
+	if log != nil {
+		log.Error("panic in AfterCompletion",
+			"interceptor", c[i].Name, "method", r.Method, "route", rt.Path,
+			"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+	}
 }
