@@ -308,7 +308,7 @@ func (d *Dispatcher) Build() error {
 	if len(errs) > 0 {
 		return fmt.Errorf("dispatcher: %w", errors.Join(errs...))
 	}
-	t, err := newTable(d.order)
+	t, err := newTable(d.order, d.firewall)
 	if err != nil {
 		return fmt.Errorf("dispatcher: %w", err)
 	}

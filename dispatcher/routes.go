@@ -71,7 +71,7 @@ func (d *Dispatcher) RouteFor(method, path string) (RouteInfo, bool) {
 	if d.Build() != nil {
 		return RouteInfo{}, false
 	}
-	rt, _ := d.table.Load().lookup(&responseWriter{}, method, path)
+	rt, _, _ := d.table.Load().lookup(&responseWriter{}, method, path)
 	if rt == nil {
 		return RouteInfo{}, false
 	}

@@ -46,8 +46,8 @@ func (d *Dispatcher) dispatch(rw *responseWriter, r *http.Request, t *table) {
 	// judge after it: for a mapped route, only the segments the variables
 	// bound are left to look at, the literal ones having been judged at
 	// Build. Anything else gets the whole Check.
-	rt, ps := t.lookup(rw, r.Method, path)
-	if fw := d.firewall; fw != nil && !(rt != nil && rt.segmentsOK && fw.RequestOK(r) && paramsOK(fw, ps)) {
+	rt, ps, varsOK := t.lookup(rw, r.Method, path)
+	if fw := d.firewall; fw != nil && !(rt != nil && rt.segmentsOK && varsOK && fw.RequestOK(r)) {
 		if err := fw.Check(r); err != nil {
 			d.renderError(rw, r, asHandlerError(err, http.StatusBadRequest))
 			return
@@ -80,17 +80,6 @@ func (d *Dispatcher) dispatch(rw *responseWriter, r *http.Request, t *table) {
 		}
 		d.unmapped(rw, r, &NoHandlerFoundError{Method: r.Method, Path: path}, def)
 	}
-}
-
-// paramsOK reports whether the firewall admits every variable's segment.
-// A route whose variables may span segments (a catch-all) never gets here.
-func paramsOK(fw *firewall.Firewall, ps httprouter.Params) bool {
-	for i := range ps {
-		if !fw.SegmentOK(ps[i].Value) {
-			return false
-		}
-	}
-	return true
 }
 
 // unmapped answers a request no route serves (404, 405): the global

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/julienschmidt/httprouter"
+	"github.com/portico-go/portico/firewall"
 )
 
 // entry is one path shape with its routes per method.
@@ -71,6 +72,9 @@ type table struct {
 	// maxParams is the most variables any template has: the size of the
 	// lookup's scratch space.
 	maxParams int
+	// fw is the dispatcher's firewall, which judges variables' segments
+	// during the walk; nil for none.
+	fw *firewall.Firewall
 }
 
 // node is one position in the tree: the path so far has matched the
@@ -98,8 +102,8 @@ type node struct {
 	minRank int
 }
 
-func newTable(entries []*entry) (*table, error) {
-	t := &table{root: node{minRank: noRank}}
+func newTable(entries []*entry, fw *firewall.Firewall) (*table, error) {
+	t := &table{root: node{minRank: noRank}, fw: fw}
 	sorted := slices.Clone(entries)
 	for _, e := range sorted {
 		e.seal()
@@ -249,7 +253,9 @@ func (n *node) child(rest string) (*node, int) {
 			continue
 		}
 		seg := n.segs[i]
-		if len(rest) >= len(seg) && rest[:len(seg)] == seg && (len(rest) == len(seg) || rest[len(seg)] == '/') {
+		// The segment's end is tested before its bytes: children sharing
+		// a first byte mostly differ in length, and this costs no call.
+		if len(rest) >= len(seg) && (len(rest) == len(seg) || rest[len(seg)] == '/') && rest[:len(seg)] == seg {
 			return n.lits[i], len(seg)
 		}
 	}
@@ -260,6 +266,7 @@ func (n *node) child(rest string) (*node, int) {
 type search struct {
 	path   string // the whole path, for catch-all values
 	method string
+	fw     *firewall.Firewall
 	// vals are the variables bound on the branch being walked, as
 	// [start, end) offsets into path: no pointers, so they keep no path
 	// alive and cost no write barriers.
@@ -289,7 +296,7 @@ func (s *search) walk(n *node, rest string, np int) {
 		if n.catch != nil {
 			// The catch-all's value starts at the slash before rest, as
 			// httprouter's did: "/files/{*p}" gives "/a/b" for /files/a/b.
-			s.vals[np] = span{len(s.path) - len(rest) - 1, len(s.path)}
+			s.vals[np] = span{len(s.path) - len(rest) - 1, len(s.path), false}
 			s.offer(n.catch, np+1)
 		}
 		if rest == "" || rest[0] == '/' {
@@ -302,6 +309,7 @@ func (s *search) walk(n *node, rest string, np int) {
 		}
 		var lit *node
 		end := 0 // where the segment ends in rest, once known
+		ok := false
 		if len(n.keys) > 0 {
 			lit, end = n.child(rest)
 		}
@@ -318,6 +326,7 @@ func (s *search) walk(n *node, rest string, np int) {
 				s.walk(lit, rest[end+1:], np)
 			}
 			n = param
+			ok = s.fw != nil && s.fw.SegmentOK(rest[:end])
 		case lit != nil:
 			n = lit
 			if end == len(rest) {
@@ -330,15 +339,21 @@ func (s *search) walk(n *node, rest string, np int) {
 			continue
 		case param != nil:
 			n = param
-			for end < len(rest) && rest[end] != '/' {
-				end++
+			// The firewall judges the variable's segment in the pass
+			// that finds its end.
+			if s.fw != nil {
+				end, ok = s.fw.Segment(rest)
+			} else {
+				for end < len(rest) && rest[end] != '/' {
+					end++
+				}
 			}
 		default:
 			return
 		}
 		// n is the variable's child; it binds rest[:end].
 		i := len(s.path) - len(rest)
-		s.vals[np] = span{i, i + end}
+		s.vals[np] = span{i, i + end, ok}
 		np++
 		if end == len(rest) {
 			if n.end != nil {
@@ -351,7 +366,11 @@ func (s *search) walk(n *node, rest string, np int) {
 }
 
 // span is a variable's place in the path.
-type span struct{ start, end int }
+type span struct {
+	start, end int
+	// ok says the firewall, if any, admits the segment (see dispatch).
+	ok bool
+}
 
 func (s *search) offer(e *entry, np int) {
 	if e.rank >= s.bestRank {
@@ -376,23 +395,31 @@ func (s *search) offer(e *entry, np int) {
 // says why. Variables are taken from the writer's slab, so a route with
 // variables allocates once per many requests, not once per request; a
 // slab is never reused, so Params a handler keeps stay its own.
-func (t *table) lookup(w *responseWriter, method, path string) (*route, httprouter.Params) {
+//
+// varsOK reports whether t's firewall admits the segment of every variable
+// bound (false for a catch-all's).
+func (t *table) lookup(w *responseWriter, method, path string) (rt *route, ps httprouter.Params, varsOK bool) {
 	// The search lives in the pooled writer: nothing to zero or grow
 	// per request.
 	s := &w.search
-	s.path, s.method, s.best, s.bestRank, s.nVals, s.other, s.others = path, method, nil, noRank, 0, nil, 0
+	s.path, s.method, s.fw, s.best, s.bestRank, s.nVals, s.other, s.others = path, method, t.fw, nil, noRank, 0, nil, 0
 	if path == "" || path[0] != '/' {
-		return nil, nil
+		return nil, nil, false
 	}
 	if len(s.vals) < t.maxParams {
 		s.vals, s.bestVals = make([]span, t.maxParams), make([]span, t.maxParams)
 	}
 	s.walk(&t.root, path[1:], 0)
 	if s.best == nil {
-		return nil, nil
+		return nil, nil, false
 	}
-	rt := s.best.route(method)
-	return rt, w.params(rt.tmpl.params, path, s.bestVals[:s.nVals])
+	rt = s.best.route(method)
+	vals := s.bestVals[:s.nVals]
+	varsOK = true
+	for _, v := range vals {
+		varsOK = varsOK && v.ok
+	}
+	return rt, w.params(rt.tmpl.params, path, vals), varsOK
 }
 
 // allow is the Allow header for the request lookup just failed to map:

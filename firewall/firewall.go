@@ -187,19 +187,37 @@ func (f *Firewall) RequestOK(r *http.Request) bool {
 // RequestOK. An empty segment is not OK: between two slashes it is a
 // doubled slash.
 func (f *Firewall) SegmentOK(s string) bool {
-	name := s
-	if f.relax&allowSemicolon != 0 {
-		name = segmentName(s)
-	}
-	if name == "" || name[0] == ' ' || name[len(name)-1] == ' ' || name == "." || name == ".." {
-		return false
-	}
 	for i := 0; i < len(s); i++ {
 		if f.stop[s[i]] {
 			return false
 		}
 	}
-	return true
+	return f.nameOK(s)
+}
+
+// Segment returns the length of the segment rest starts with (up to its
+// first '/') and whether SegmentOK admits it, in one pass, for a router
+// that needs the segment's end anyway.
+func (f *Firewall) Segment(rest string) (n int, ok bool) {
+	ok = true
+	for ; n < len(rest); n++ {
+		if c := rest[n]; f.stop[c] {
+			if c == '/' {
+				break
+			}
+			ok = false
+		}
+	}
+	return n, ok && f.nameOK(rest[:n])
+}
+
+// nameOK is SegmentOK's test of a segment as a whole.
+func (f *Firewall) nameOK(s string) bool {
+	name := s
+	if f.relax&allowSemicolon != 0 {
+		name = segmentName(s)
+	}
+	return name != "" && name[0] != ' ' && name[len(name)-1] != ' ' && name != "." && name != ".."
 }
 
 // Wrap returns middleware that runs Check before next and answers a

@@ -158,8 +158,12 @@ func FuzzSegmentsImplyCheck(f *testing.F) {
 				segs = segs[:len(segs)-1] // the trailing slash's empty segment
 			}
 			ok := true
-			for _, s := range segs {
+			for i, s := range segs {
 				ok = ok && fw.SegmentOK(s)
+				rest := strings.Join(segs[i:], "/")
+				if n, sok := fw.Segment(rest); n != len(s) || sok != fw.SegmentOK(s) {
+					t.Fatalf("Segment(%q) = %d, %v; want %d, %v", rest, n, sok, len(s), fw.SegmentOK(s))
+				}
 			}
 			if err := fw.Check(r); ok && err != nil {
 				t.Fatalf("%s %q (raw %q, bits %08b): RequestOK and SegmentOK admit it, Check says %v", method, path, raw, bits, err)
