@@ -57,7 +57,7 @@ func (d *Dispatcher) dispatch(rw *responseWriter, r *http.Request, t *table) {
 		d.invoke(rw, r, rt, ps)
 		return
 	}
-	allow := t.allow(rw)
+	allow := t.allow(path)
 	switch {
 	case allow != "" && r.Method == http.MethodOptions:
 		rw.Header().Set("Allow", allow)

@@ -277,10 +277,6 @@ type search struct {
 	bestRank int
 	bestVals []span
 	nVals    int
-	// other is an entry that matched but serves another method, and
-	// others counts them, for the Allow header of a 405.
-	other  *entry
-	others int
 	// collect, when set, receives every matching entry (the 405 pass).
 	collect *[]*entry
 }
@@ -381,34 +377,29 @@ func (s *search) offer(e *entry, np int) {
 		return
 	}
 	if e.route(s.method) == nil {
-		if s.other == nil {
-			s.other = e
-		}
-		s.others++
 		return
 	}
 	s.best, s.bestRank, s.nVals = e, e.rank, np
 	copy(s.bestVals, s.vals[:np])
 }
 
-// lookup maps a request to its route and variables, or to nil; allow then
-// says why. Variables are taken from the writer's slab, so a route with
+// lookup maps a request to its route and variables, or to nil (see
+// allow). Variables are taken from the writer's slab, so a route with
 // variables allocates once per many requests, not once per request; a
 // slab is never reused, so Params a handler keeps stay its own.
 //
 // varsOK reports whether t's firewall admits the segment of every variable
 // bound (false for a catch-all's).
 func (t *table) lookup(w *responseWriter, method, path string) (rt *route, ps httprouter.Params, varsOK bool) {
-	// The search lives in the pooled writer: nothing to zero or grow
-	// per request.
-	s := &w.search
-	s.path, s.method, s.fw, s.best, s.bestRank, s.nVals, s.other, s.others = path, method, t.fw, nil, noRank, 0, nil, 0
 	if path == "" || path[0] != '/' {
 		return nil, nil, false
 	}
-	if len(s.vals) < t.maxParams {
-		s.vals, s.bestVals = make([]span, t.maxParams), make([]span, t.maxParams)
+	if len(w.vals) < t.maxParams {
+		w.vals, w.bestVals = make([]span, t.maxParams), make([]span, t.maxParams)
 	}
+	// The search is on the stack and its scratch space in the pooled
+	// writer: nothing to allocate, and no pointer stored into the heap.
+	s := search{path: path, method: method, fw: t.fw, bestRank: noRank, vals: w.vals, bestVals: w.bestVals}
 	s.walk(&t.root, path[1:], 0)
 	if s.best == nil {
 		return nil, nil, false
@@ -422,24 +413,33 @@ func (t *table) lookup(w *responseWriter, method, path string) (rt *route, ps ht
 	return rt, w.params(rt.tmpl.params, path, vals), varsOK
 }
 
-// allow is the Allow header for the request lookup just failed to map:
-// the methods of every template matching its path, or "" when none does.
-func (t *table) allow(w *responseWriter) string {
-	s := &w.search
-	switch {
-	case s.others == 1:
-		return s.other.allow
-	case s.others > 1:
-		var all []*entry
-		c := search{path: s.path, bestRank: noRank, vals: s.vals, bestVals: s.bestVals, collect: &all}
-		c.walk(&t.root, s.path[1:], 0)
-		allow := make([]string, len(all))
-		for i, e := range all {
-			allow[i] = e.allow
-		}
-		return mergeAllow(allow)
+// allow is the Allow header for a path lookup did not map: the methods of
+// every template matching it, or "" when none does.
+func (t *table) allow(path string) string {
+	all := t.matching(path)
+	switch len(all) {
+	case 0:
+		return ""
+	case 1:
+		return all[0].allow
 	}
-	return ""
+	allow := make([]string, len(all))
+	for i, e := range all {
+		allow[i] = e.allow
+	}
+	return mergeAllow(allow)
+}
+
+// matching returns every entry whose template matches path, whatever its
+// methods. It allocates, for the answers to requests no route serves.
+func (t *table) matching(path string) []*entry {
+	if path == "" || path[0] != '/' {
+		return nil
+	}
+	var all []*entry
+	s := search{path: path, bestRank: noRank, vals: make([]span, t.maxParams+1), bestVals: make([]span, t.maxParams+1), collect: &all}
+	s.walk(&t.root, path[1:], 0)
+	return all
 }
 
 // redirectsSlash reports whether path with its trailing slash added or
@@ -450,13 +450,7 @@ func (t *table) redirectsSlash(path string) bool {
 	} else {
 		path += "/"
 	}
-	if path == "" {
-		return false
-	}
-	var all []*entry
-	s := search{path: path, bestRank: noRank, vals: make([]span, t.maxParams), bestVals: make([]span, t.maxParams), collect: &all}
-	s.walk(&t.root, path[1:], 0)
-	return len(all) > 0
+	return len(t.matching(path)) > 0
 }
 
 func mergeAllow(lists []string) string {

@@ -28,8 +28,9 @@ type responseWriter struct {
 	// slab hands out the path variables of mapped requests. Like scopes it
 	// is never reused: Params a handler keeps are never overwritten.
 	slab []httprouter.Param
-	// search is the state of this request's lookup.
-	search search
+	// vals and bestVals are the lookup's scratch space (see search). They
+	// hold no pointers, so writing them costs no write barrier.
+	vals, bestVals []span
 }
 
 // paramsPerSlab is how many variables one slab holds: one allocation of
@@ -61,7 +62,13 @@ var _ handler.ResponseWriter = (*responseWriter)(nil)
 func (rw *responseWriter) reset(w http.ResponseWriter) {
 	rw.w = w
 	rw.status, rw.pendingStatus, rw.n, rw.wrote = 0, 0, 0, false
-	rw.res.Reset()
+	// Pointer fields are cleared only when set: a store of a pointer into
+	// a pooled writer pays a write barrier while the GC marks.
+	if rw.res.Body != nil || rw.res.View != nil {
+		rw.res.Reset()
+	} else {
+		rw.res.Status, rw.res.Committed = 0, false
+	}
 	if rw.buf != nil {
 		if rw.buf.Cap() > 64<<10 {
 			rw.buf = nil // don't let one huge response pin memory in the pool
