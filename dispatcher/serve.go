@@ -32,7 +32,7 @@ func (d *Dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rw := d.writers.Get().(*responseWriter)
 	rw.w = w
 	d.dispatch(rw, r, t)
-	rw.reset(nil)
+	rw.reset()
 	d.writers.Put(rw)
 }
 

@@ -86,6 +86,10 @@ type node struct {
 	keys  string
 	segs  []string
 	lits  []*node
+	// heads and masks hold each literal child's first eight bytes as a
+	// word, and which bytes of the word count, so most segments are
+	// compared with one load and no call.
+	heads, masks []uint64
 	empty *node // the child for an empty segment: a trailing slash
 	// first, for a node with many literal children, sorted by first
 	// byte, gives the children starting with byte c as lits[first[c]:
@@ -134,9 +138,13 @@ type kidKey struct {
 	seg    string
 }
 
-// scanLimit is the most literal children a lookup scans; a node with more
-// has them sorted by first byte, or mapped when more than that share one.
-const scanLimit = 8
+// A node with more than scanLimit literal children has them sorted by
+// first byte, so a lookup scans only those sharing the segment's; with more
+// than bucketLimit sharing one, they are mapped instead.
+const (
+	scanLimit   = 3
+	bucketLimit = 8
+)
 
 func (b *builder) index(n *node) {
 	if len(n.lits) > scanLimit {
@@ -198,6 +206,8 @@ func (b *builder) literal(n *node, seg string) *node {
 	n.keys += seg[:1]
 	n.segs = append(n.segs, seg)
 	n.lits = append(n.lits, c)
+	n.heads = append(n.heads, head(seg))
+	n.masks = append(n.masks, ^uint64(0)>>(64-8*min(len(seg), 8)))
 	return c
 }
 
@@ -210,15 +220,16 @@ func (n *node) bucket() {
 	}
 	sort.SliceStable(order, func(i, j int) bool { return n.keys[order[i]] < n.keys[order[j]] })
 	keys, segs, lits := make([]byte, len(order)), make([]string, len(order)), make([]*node, len(order))
+	heads, masks := make([]uint64, len(order)), make([]uint64, len(order))
 	for i, o := range order {
-		keys[i], segs[i], lits[i] = n.keys[o], n.segs[o], n.lits[o]
+		keys[i], segs[i], lits[i], heads[i], masks[i] = n.keys[o], n.segs[o], n.lits[o], n.heads[o], n.masks[o]
 	}
-	n.keys, n.segs, n.lits = string(keys), segs, lits
+	n.keys, n.segs, n.lits, n.heads, n.masks = string(keys), segs, lits, heads, masks
 	mapped := len(keys) > 1<<16-1
 	var first [257]uint16
 	for _, k := range keys {
 		first[int(k)+1]++
-		mapped = mapped || first[int(k)+1] > scanLimit
+		mapped = mapped || first[int(k)+1] > bucketLimit
 	}
 	if mapped {
 		n.index = make(map[string]*node, len(lits))
@@ -243,23 +254,38 @@ func (n *node) child(rest string) (*node, int) {
 		}
 		return n.index[seg], len(seg)
 	}
-	k := rest[0]
-	lo, hi := 0, len(n.keys)
+	lo, hi := 0, len(n.heads)
 	if n.first != nil {
+		k := rest[0]
 		lo, hi = int(n.first[k]), int(n.first[int(k)+1])
 	}
+	w := head(rest)
 	for i := lo; i < hi; i++ {
-		if n.keys[i] != k {
+		if w&n.masks[i] != n.heads[i] {
 			continue
 		}
 		seg := n.segs[i]
-		// The segment's end is tested before its bytes: children sharing
-		// a first byte mostly differ in length, and this costs no call.
-		if len(rest) >= len(seg) && (len(rest) == len(seg) || rest[len(seg)] == '/') && rest[:len(seg)] == seg {
-			return n.lits[i], len(seg)
+		l := len(seg)
+		if len(rest) >= l && (len(rest) == l || rest[l] == '/') && (l <= 8 || rest[8:l] == seg[8:]) {
+			return n.lits[i], l
 		}
 	}
 	return nil, 0
+}
+
+// head returns s's first eight bytes as a little-endian word, padded with
+// zeros.
+func head(s string) uint64 {
+	if len(s) >= 8 {
+		// The compiler makes this one load.
+		return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	}
+	var w uint64
+	for i := len(s) - 1; i >= 0; i-- {
+		w = w<<8 | uint64(s[i])
+	}
+	return w
 }
 
 // search is one lookup's state.
@@ -405,12 +431,8 @@ func (t *table) lookup(w *responseWriter, method, path string) (rt *route, ps ht
 		return nil, nil, false
 	}
 	rt = s.best.route(method)
-	vals := s.bestVals[:s.nVals]
-	varsOK = true
-	for _, v := range vals {
-		varsOK = varsOK && v.ok
-	}
-	return rt, w.params(rt.tmpl.params, path, vals), varsOK
+	ps, varsOK = w.params(rt.tmpl.params, path, s.bestVals[:s.nVals])
+	return rt, ps, varsOK
 }
 
 // allow is the Allow header for a path lookup did not map: the methods of

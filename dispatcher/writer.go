@@ -25,9 +25,12 @@ type responseWriter struct {
 	// scopes hands out request scopes without an allocation per request;
 	// reset leaves it alone, since a scope is never handed out twice.
 	scopes handler.Scopes
-	// slab hands out the path variables of mapped requests. Like scopes it
-	// is never reused: Params a handler keeps are never overwritten.
+	// slab hands out the path variables of mapped requests, from used on.
+	// Like scopes it is never reused: Params a handler keeps are never
+	// overwritten. used is an index, not a reslice, so handing out
+	// stores no pointer.
 	slab []httprouter.Param
+	used int
 	// vals and bestVals are the lookup's scratch space (see search). They
 	// hold no pointers, so writing them costs no write barrier.
 	vals, bestVals []span
@@ -39,28 +42,35 @@ const paramsPerSlab = 64
 
 // params returns the route's variables, named by names (the route's own,
 // even when another route of the same shape named them differently).
-func (rw *responseWriter) params(names []string, path string, vals []span) httprouter.Params {
+//
+// ok reports whether the firewall admitted every variable's segment (see
+// span).
+func (rw *responseWriter) params(names []string, path string, vals []span) (ps httprouter.Params, ok bool) {
 	n := len(vals)
 	if n == 0 {
-		return nil
+		return nil, true
 	}
-	if len(rw.slab) < n {
-		rw.slab = make([]httprouter.Param, max(paramsPerSlab, n))
+	if len(rw.slab)-rw.used < n {
+		rw.slab, rw.used = make([]httprouter.Param, max(paramsPerSlab, n)), 0
 	}
 	// The capacity is cut to n, so a handler appending to its Params
 	// copies them instead of writing into the next request's.
-	ps := rw.slab[:n:n]
-	rw.slab = rw.slab[n:]
+	ps = rw.slab[rw.used : rw.used+n : rw.used+n]
+	rw.used += n
+	ok = true
 	for i, v := range vals {
 		ps[i] = httprouter.Param{Key: names[i], Value: path[v.start:v.end]}
+		ok = ok && v.ok
 	}
-	return ps
+	return ps, ok
 }
 
 var _ handler.ResponseWriter = (*responseWriter)(nil)
 
-func (rw *responseWriter) reset(w http.ResponseWriter) {
-	rw.w = w
+func (rw *responseWriter) reset() {
+	// w is left as it is, to be replaced by the next request's: a store
+	// of a pointer into a pooled writer pays a write barrier while the GC
+	// marks, and the pool drops what it holds at the next collections.
 	rw.status, rw.pendingStatus, rw.n, rw.wrote = 0, 0, 0, false
 	// Pointer fields are cleared only when set: a store of a pointer into
 	// a pooled writer pays a write barrier while the GC marks.

@@ -36,6 +36,9 @@ const (
 type Firewall struct {
 	relax   relax
 	methods []string // sorted, without duplicates
+	// std has the stdBit of every allowed method, so the common methods
+	// are judged without a loop over strings.
+	std uint8
 	allow   string   // methods joined for the Allow header
 	maxPath int
 	headers bool // check header names and values too
@@ -73,6 +76,9 @@ func New(opts ...Option) *Firewall {
 	slices.Sort(f.methods)
 	f.methods = slices.Compact(f.methods)
 	f.allow = strings.Join(f.methods, ", ")
+	for _, m := range f.methods {
+		f.std |= stdBit(m)
+	}
 	for c := range f.stop {
 		f.stop[c] = c < ' ' || c >= 0x7f || c == '/' || c == '\\' ||
 			(c == ';' && f.relax&allowSemicolon == 0) ||
@@ -208,7 +214,15 @@ func (f *Firewall) Segment(rest string) (n int, ok bool) {
 			ok = false
 		}
 	}
-	return n, ok && f.nameOK(rest[:n])
+	if !ok || n == 0 {
+		return n, false
+	}
+	if f.relax&allowSemicolon != 0 || n <= 2 {
+		return n, f.nameOK(rest[:n])
+	}
+	// Longer than "..", and with no ';' to cut it short: only padding is
+	// left to judge.
+	return n, rest[0] != ' ' && rest[n-1] != ' '
 }
 
 // nameOK is SegmentOK's test of a segment as a whole.
@@ -291,7 +305,32 @@ func (f *Firewall) check(r *http.Request) *handler.Error {
 	return f.checkHeaders(r)
 }
 
+// stdBit is the bit of std for m, or 0 for a method outside the common
+// seven.
+func stdBit(m string) uint8 {
+	switch m {
+	case http.MethodGet:
+		return 1 << 0
+	case http.MethodHead:
+		return 1 << 1
+	case http.MethodPost:
+		return 1 << 2
+	case http.MethodPut:
+		return 1 << 3
+	case http.MethodPatch:
+		return 1 << 4
+	case http.MethodDelete:
+		return 1 << 5
+	case http.MethodOptions:
+		return 1 << 6
+	}
+	return 0
+}
+
 func (f *Firewall) methodAllowed(m string) bool {
+	if bit := stdBit(m); bit != 0 {
+		return f.std&bit != 0
+	}
 	for _, a := range f.methods {
 		if a == m {
 			return true
