@@ -75,25 +75,18 @@ type table struct {
 	// fw is the dispatcher's firewall, which judges variables' segments
 	// during the walk; nil for none.
 	fw *firewall.Firewall
+	// byRank holds the entries in precedence order: entry i has rank i.
+	byRank []*entry
 }
 
 // node is one position in the tree: the path so far has matched the
 // segments leading here.
 type node struct {
-	// keys holds the first byte of each literal child's segment and segs
-	// the segments, in the order of lits, so finding a child compares
-	// bytes before strings and reads no child.
-	keys  string
-	segs  []string
-	lits  []*node
-	// heads and masks hold each literal child's first eight bytes as a
-	// word, and which bytes of the word count, so most segments are
-	// compared with one load and no call.
-	heads, masks []uint64
+	kids  []kid // the literal children
 	empty *node // the child for an empty segment: a trailing slash
-	// first, for a node with many literal children, sorted by first
-	// byte, gives the children starting with byte c as lits[first[c]:
-	// first[c+1]], so a scan reads only those.
+	// first, for a node with many literal children sorted by first byte,
+	// gives those starting with byte c as kids[first[c]:first[c+1]], so a
+	// scan reads only them.
 	first *[257]uint16
 	// index finds a literal child by segment where even the children
 	// sharing a first byte are too many to scan.
@@ -104,6 +97,15 @@ type node struct {
 	// minRank is the best (lowest) rank at or below this node, so a
 	// lookup that already holds a better answer skips the branch.
 	minRank int
+}
+
+// kid is a literal child. head holds its segment's first eight bytes as a
+// little-endian word and mask the bytes of the word that count, so most
+// segments are compared with one load and no call.
+type kid struct {
+	head, mask uint64
+	seg        string
+	node       *node
 }
 
 func newTable(entries []*entry, fw *firewall.Firewall) (*table, error) {
@@ -124,6 +126,7 @@ func newTable(entries []*entry, fw *firewall.Firewall) (*table, error) {
 		}
 	}
 	b.index(&t.root)
+	t.byRank = sorted
 	return t, nil
 }
 
@@ -147,11 +150,11 @@ const (
 )
 
 func (b *builder) index(n *node) {
-	if len(n.lits) > scanLimit {
+	if len(n.kids) > scanLimit {
 		n.bucket()
 	}
-	for _, c := range n.lits {
-		b.index(c)
+	for _, k := range n.kids {
+		b.index(k.node)
 	}
 	for _, c := range []*node{n.empty, n.param} {
 		if c != nil {
@@ -203,38 +206,24 @@ func (b *builder) literal(n *node, seg string) *node {
 	}
 	c := &node{minRank: noRank}
 	b.kids[k] = c
-	n.keys += seg[:1]
-	n.segs = append(n.segs, seg)
-	n.lits = append(n.lits, c)
-	n.heads = append(n.heads, head(seg))
-	n.masks = append(n.masks, ^uint64(0)>>(64-8*min(len(seg), 8)))
+	n.kids = append(n.kids, kid{head: head(seg), mask: ^uint64(0) >> (64 - 8*min(len(seg), 8)), seg: seg, node: c})
 	return c
 }
 
 // bucket sorts n's literal children by first byte and indexes them, or
 // maps them when too many share a first byte for a scan.
 func (n *node) bucket() {
-	order := make([]int, len(n.lits))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(i, j int) bool { return n.keys[order[i]] < n.keys[order[j]] })
-	keys, segs, lits := make([]byte, len(order)), make([]string, len(order)), make([]*node, len(order))
-	heads, masks := make([]uint64, len(order)), make([]uint64, len(order))
-	for i, o := range order {
-		keys[i], segs[i], lits[i], heads[i], masks[i] = n.keys[o], n.segs[o], n.lits[o], n.heads[o], n.masks[o]
-	}
-	n.keys, n.segs, n.lits, n.heads, n.masks = string(keys), segs, lits, heads, masks
-	mapped := len(keys) > 1<<16-1
+	slices.SortStableFunc(n.kids, func(a, b kid) int { return int(a.seg[0]) - int(b.seg[0]) })
+	mapped := len(n.kids) > 1<<16-1
 	var first [257]uint16
-	for _, k := range keys {
-		first[int(k)+1]++
-		mapped = mapped || first[int(k)+1] > bucketLimit
+	for _, k := range n.kids {
+		first[int(k.seg[0])+1]++
+		mapped = mapped || first[int(k.seg[0])+1] > bucketLimit
 	}
 	if mapped {
-		n.index = make(map[string]*node, len(lits))
-		for i, c := range lits {
-			n.index[segs[i]] = c
+		n.index = make(map[string]*node, len(n.kids))
+		for _, k := range n.kids {
+			n.index[k.seg] = k.node
 		}
 		return
 	}
@@ -254,20 +243,20 @@ func (n *node) child(rest string) (*node, int) {
 		}
 		return n.index[seg], len(seg)
 	}
-	lo, hi := 0, len(n.heads)
+	kids := n.kids
 	if n.first != nil {
-		k := rest[0]
-		lo, hi = int(n.first[k]), int(n.first[int(k)+1])
+		c := rest[0]
+		kids = kids[n.first[c]:n.first[int(c)+1]]
 	}
 	w := head(rest)
-	for i := lo; i < hi; i++ {
-		if w&n.masks[i] != n.heads[i] {
+	for i := range kids {
+		k := &kids[i]
+		if w&k.mask != k.head {
 			continue
 		}
-		seg := n.segs[i]
-		l := len(seg)
-		if len(rest) >= l && (len(rest) == l || rest[l] == '/') && (l <= 8 || rest[8:l] == seg[8:]) {
-			return n.lits[i], l
+		l := len(k.seg)
+		if len(rest) >= l && (len(rest) == l || rest[l] == '/') && (l <= 8 || rest[8:l] == k.seg[8:]) {
+			return k.node, l
 		}
 	}
 	return nil, 0
@@ -281,6 +270,10 @@ func head(s string) uint64 {
 		return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 	}
+	return headShort(s)
+}
+
+func headShort(s string) uint64 {
 	var w uint64
 	for i := len(s) - 1; i >= 0; i-- {
 		w = w<<8 | uint64(s[i])
@@ -297,12 +290,15 @@ type search struct {
 	// [start, end) offsets into path: no pointers, so they keep no path
 	// alive and cost no write barriers.
 	vals []span
-	// best is the most specific entry serving method found so far, with
-	// the variables it bound.
-	best     *entry
+	// bestRank names the most specific entry serving method found so far
+	// (noRank for none), and nVals the variables it bound. A rank, not a
+	// pointer, so recording it costs no write barrier. The variables are
+	// in vals while fresh, and moved to bestVals only before vals is
+	// written again, which most lookups never do.
 	bestRank int
-	bestVals []span
 	nVals    int
+	fresh    bool
+	bestVals []span
 	// collect, when set, receives every matching entry (the 405 pass).
 	collect *[]*entry
 }
@@ -318,6 +314,7 @@ func (s *search) walk(n *node, rest string, np int) {
 		if n.catch != nil {
 			// The catch-all's value starts at the slash before rest, as
 			// httprouter's did: "/files/{*p}" gives "/a/b" for /files/a/b.
+			s.keep(np)
 			s.vals[np] = span{len(s.path) - len(rest) - 1, len(s.path), false}
 			s.offer(n.catch, np+1)
 		}
@@ -332,7 +329,7 @@ func (s *search) walk(n *node, rest string, np int) {
 		var lit *node
 		end := 0 // where the segment ends in rest, once known
 		ok := false
-		if len(n.keys) > 0 {
+		if len(n.kids) > 0 {
 			lit, end = n.child(rest)
 		}
 		param := n.param
@@ -375,6 +372,9 @@ func (s *search) walk(n *node, rest string, np int) {
 		}
 		// n is the variable's child; it binds rest[:end].
 		i := len(s.path) - len(rest)
+		if s.fresh {
+			s.keep(np)
+		}
 		s.vals[np] = span{i, i + end, ok}
 		np++
 		if end == len(rest) {
@@ -394,6 +394,15 @@ type span struct {
 	ok bool
 }
 
+// keep moves the best answer's variables out of vals before vals[i] is
+// overwritten, if they are still there and include it.
+func (s *search) keep(i int) {
+	if s.fresh && i < s.nVals {
+		copy(s.bestVals, s.vals[:s.nVals])
+		s.fresh = false
+	}
+}
+
 func (s *search) offer(e *entry, np int) {
 	if e.rank >= s.bestRank {
 		return
@@ -405,8 +414,7 @@ func (s *search) offer(e *entry, np int) {
 	if e.route(s.method) == nil {
 		return
 	}
-	s.best, s.bestRank, s.nVals = e, e.rank, np
-	copy(s.bestVals, s.vals[:np])
+	s.bestRank, s.nVals, s.fresh = e.rank, np, true
 }
 
 // lookup maps a request to its route and variables, or to nil (see
@@ -427,11 +435,15 @@ func (t *table) lookup(w *responseWriter, method, path string) (rt *route, ps ht
 	// writer: nothing to allocate, and no pointer stored into the heap.
 	s := search{path: path, method: method, fw: t.fw, bestRank: noRank, vals: w.vals, bestVals: w.bestVals}
 	s.walk(&t.root, path[1:], 0)
-	if s.best == nil {
+	if s.bestRank == noRank {
 		return nil, nil, false
 	}
-	rt = s.best.route(method)
-	ps, varsOK = w.params(rt.tmpl.params, path, s.bestVals[:s.nVals])
+	rt = t.byRank[s.bestRank].route(method)
+	vals := s.bestVals
+	if s.fresh {
+		vals = s.vals
+	}
+	ps, varsOK = w.params(rt.tmpl.params, path, vals[:s.nVals])
 	return rt, ps, varsOK
 }
 

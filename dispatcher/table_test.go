@@ -1,68 +1,162 @@
 package dispatcher_test
 
 import (
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/portico-go/portico/dispatcher"
+	"github.com/portico-go/portico/handler"
 )
 
 // TestTableAgainstBruteForce registers random template sets (literal
-// segments next to variables and catch-alls, which httprouter refuses in
-// one tree) and checks every request against a brute-force matcher: the
-// answer must be a matching template that no other matching template is
-// more specific than, and 404 when none matches.
+// segments next to variables, catch-alls and trailing slashes, under
+// several methods, each route naming its variables its own way) and checks
+// every request against a brute-force matcher: the answer must come from a
+// matching template serving the method that no other such template is more
+// specific than, with the variables that template binds; 405 with every
+// matching template's methods when none serves it; a redirect when only
+// the path with its trailing slash toggled matches; 404 otherwise.
 func TestTableAgainstBruteForce(t *testing.T) {
-	lits := []string{"a", "b", "c"}
-	for seed := range uint64(300) {
+	lits := []string{"a", "b", "c", "abcdefghij"}
+	methods := []string{"GET", "PUT", "DELETE"}
+	for seed := range uint64(400) {
 		rng := rand.New(rand.NewPCG(seed, 7))
-		shapes := map[string]bool{}
-		var tmpls []string
-		d := dispatcher.New()
+		type reg struct{ tmpl, method string }
+		var regs []reg
+		seen := map[string]bool{}
+		d := dispatcher.New(dispatcher.RedirectTrailingSlash())
 		for range 2 + rng.IntN(14) {
 			n := 1 + rng.IntN(3)
-			var segs, shape []string
+			var segs []string
 			for i := range n {
-				switch k := rng.IntN(6); {
+				switch k := rng.IntN(8); {
 				case k == 0 && i == n-1:
-					segs, shape = append(segs, "{*rest}"), append(shape, "{*}")
-				case k <= 2:
-					name := []string{"{x", "{y"}[rng.IntN(2)] + string(rune('0'+i)) + "}"
-					segs, shape = append(segs, name), append(shape, "{}")
+					segs = append(segs, "{*rest"+string(rune('a'+rng.IntN(2)))+"}")
+				case k == 1 && i == n-1:
+					segs = append(segs, "")
+				case k <= 4:
+					segs = append(segs, "{"+[]string{"x", "y"}[rng.IntN(2)]+string(rune('0'+i))+"}")
 				default:
-					l := lits[rng.IntN(len(lits))]
-					segs, shape = append(segs, l), append(shape, l)
+					segs = append(segs, lits[rng.IntN(len(lits))])
 				}
 			}
-			s := strings.Join(shape, "/")
-			if shapes[s] {
+			tmpl := "/" + strings.Join(segs, "/")
+			method := methods[rng.IntN(len(methods))]
+			if seen[method+shapeOf(tmpl)] {
 				continue
 			}
-			shapes[s] = true
-			tmpl := "/" + strings.Join(segs, "/")
-			tmpls = append(tmpls, tmpl)
-			must(t, d.GET(tmpl, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, tmpl) }))
+			seen[method+shapeOf(tmpl)] = true
+			regs = append(regs, reg{tmpl, method})
+			must(t, d.Handle(method, tmpl, func(w http.ResponseWriter, _ *http.Request, ps handler.Params) {
+				io.WriteString(w, tmpl+" "+fmt.Sprint(ps))
+			}))
 		}
 		must(t, d.Build())
-		for range 40 {
+		for range 60 {
 			var segs []string
 			for range 1 + rng.IntN(4) {
-				segs = append(segs, []string{"a", "b", "c", "z"}[rng.IntN(4)])
+				segs = append(segs, []string{"a", "b", "c", "z", "abcdefghij", "abcdefghik"}[rng.IntN(6)])
 			}
 			path := "/" + strings.Join(segs, "/")
-			best := bestMatches(tmpls, path)
-			w := serve(t, d, "GET", path)
+			if rng.IntN(4) == 0 {
+				path += "/"
+			}
+			method := methods[rng.IntN(len(methods))]
+			var serving, all []string
+			allow := map[string]bool{}
+			for _, r := range regs {
+				if _, ok := matchScore(r.tmpl, path); ok {
+					all = append(all, r.tmpl)
+					allow[r.method] = true
+					if r.method == method {
+						serving = append(serving, r.tmpl)
+					}
+				}
+			}
+			w := serve(t, d, method, path)
+			fail := func(want string) {
+				t.Helper()
+				t.Fatalf("seed %d: %v: %s %s = %d %q (Allow %q), want %s", seed, regs, method, path, w.Code, w.Body, w.Header().Get("Allow"), want)
+			}
 			switch {
-			case len(best) == 0 && w.Code != http.StatusNotFound:
-				t.Fatalf("seed %d: %v: GET %s = %d %q, want 404", seed, tmpls, path, w.Code, w.Body)
-			case len(best) > 0 && (w.Code != 200 || !best[w.Body.String()]):
-				t.Fatalf("seed %d: %v: GET %s = %d %q, want one of %v", seed, tmpls, path, w.Code, w.Body, best)
+			case len(serving) > 0:
+				best := bestMatches(serving, path)
+				tmpl, vals, _ := strings.Cut(w.Body.String(), " ")
+				if w.Code != 200 || !best[tmpl] {
+					fail(fmt.Sprintf("one of %v", best))
+				}
+				if want := fmt.Sprint(bindings(tmpl, path)); vals != want {
+					fail(tmpl + " with " + want)
+				}
+			case len(all) > 0:
+				if allow["GET"] {
+					allow["HEAD"] = true
+				}
+				allow["OPTIONS"] = true
+				var want []string
+				for m := range allow {
+					want = append(want, m)
+				}
+				sort.Strings(want)
+				if w.Code != 405 || w.Header().Get("Allow") != strings.Join(want, ", ") {
+					fail("405 with Allow " + strings.Join(want, ", "))
+				}
+			default:
+				toggled := strings.TrimSuffix(path, "/")
+				if toggled == path {
+					toggled += "/"
+				}
+				redirect := false
+				for _, r := range regs {
+					if _, ok := matchScore(r.tmpl, toggled); ok && method == "GET" && toggled != "" {
+						redirect = true
+					}
+				}
+				switch {
+				case redirect && (w.Code != 301 || w.Header().Get("Location") != toggled):
+					fail("301 to " + toggled)
+				case !redirect && w.Code != 404:
+					fail("404")
+				}
 			}
 		}
 	}
+}
+
+// shapeOf is a template with its variables' names left out: two routes of
+// one shape serve the same paths.
+func shapeOf(tmpl string) string {
+	segs := strings.Split(tmpl, "/")
+	for i, s := range segs {
+		switch {
+		case strings.HasPrefix(s, "{*"):
+			segs[i] = "{*}"
+		case strings.HasPrefix(s, "{"):
+			segs[i] = "{}"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// bindings returns the variables tmpl binds for path, as httprouter's
+// Params print: a catch-all's value starts with its slash.
+func bindings(tmpl, path string) handler.Params {
+	var ps handler.Params
+	ts, segs := strings.Split(tmpl[1:], "/"), strings.Split(path[1:], "/")
+	for i, seg := range ts {
+		switch {
+		case strings.HasPrefix(seg, "{*"):
+			return append(ps, handler.Param{Key: seg[2 : len(seg)-1], Value: "/" + strings.Join(segs[i:], "/")})
+		case strings.HasPrefix(seg, "{"):
+			ps = append(ps, handler.Param{Key: seg[1 : len(seg)-1], Value: segs[i]})
+		}
+	}
+	return ps
 }
 
 // bestMatches returns the templates matching path that no other matching
