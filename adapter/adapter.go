@@ -37,6 +37,17 @@ type StateDecider interface {
 	UsesRequestState(h any) bool
 }
 
+// Preparer is implemented by adapters that can do their per-handler work
+// once, when the dispatcher builds, instead of on every request: Prepare
+// returns a Func that runs h, so a request pays neither the interface call
+// nor the switch on h's kind. The Func must behave exactly as Handle with h.
+type Preparer interface {
+	Prepare(h any) (Func, error)
+}
+
+// Func runs one prepared handler: Handle with the handler bound.
+type Func func(w http.ResponseWriter, r *http.Request, ps handler.Params, res *handler.Result) error
+
 // Defaults returns the built-in adapters in the order the dispatcher tries
 // them: functional handlers, typed handlers (bound with b), controllers,
 // and net/http handlers.
@@ -71,6 +82,29 @@ func (HTTP) UsesRequestState(h any) bool {
 		return false
 	}
 	return true
+}
+
+// Prepare binds h; see Preparer.
+func (a HTTP) Prepare(h any) (Func, error) {
+	var hr func(http.ResponseWriter, *http.Request, handler.Params)
+	switch h := h.(type) {
+	case func(http.ResponseWriter, *http.Request, handler.Params):
+		hr = h
+	case httprouter.Handle:
+		hr = h
+	default:
+		if !a.Supports(h) {
+			return nil, fmt.Errorf("adapter.HTTP: unsupported handler %T", h)
+		}
+		return func(w http.ResponseWriter, r *http.Request, ps handler.Params, res *handler.Result) error {
+			return a.Handle(w, r, h, ps, res)
+		}, nil
+	}
+	return func(w http.ResponseWriter, r *http.Request, ps handler.Params, res *handler.Result) error {
+		res.Committed = true
+		hr(w, r, ps)
+		return nil
+	}, nil
 }
 
 // Handle serves the request with h.
@@ -160,17 +194,37 @@ func (Functional) Supports(h any) bool {
 // when an interceptor on it uses one (or the route asks for it).
 func (Functional) UsesRequestState(any) bool { return false }
 
+// Prepare binds h; see Preparer.
+func (Functional) Prepare(h any) (Func, error) {
+	fn, err := function(h)
+	if err != nil {
+		return nil, err
+	}
+	return func(w http.ResponseWriter, r *http.Request, ps handler.Params, res *handler.Result) error {
+		return callFunction(fn, w, r, ps, res)
+	}, nil
+}
+
 // Handle calls the function and keeps its response for writing.
 func (Functional) Handle(w http.ResponseWriter, r *http.Request, h any, ps handler.Params, res *handler.Result) error {
-	var fn handler.Function
+	fn, err := function(h)
+	if err != nil {
+		return err
+	}
+	return callFunction(fn, w, r, ps, res)
+}
+
+func function(h any) (handler.Function, error) {
 	switch h := h.(type) {
 	case handler.Function:
-		fn = h
+		return h, nil
 	case func(handler.Request) (*handler.Response, error):
-		fn = h
-	default:
-		return fmt.Errorf("adapter.Functional: unsupported handler %T", h)
+		return h, nil
 	}
+	return nil, fmt.Errorf("adapter.Functional: unsupported handler %T", h)
+}
+
+func callFunction(fn handler.Function, w http.ResponseWriter, r *http.Request, ps handler.Params, res *handler.Result) error {
 	resp, err := fn(handler.Request{Request: r, Params: ps})
 	if err != nil {
 		return err

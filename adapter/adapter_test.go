@@ -3,11 +3,13 @@ package adapter_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"testing"
 
+	"github.com/julienschmidt/httprouter"
 	"github.com/portico-go/portico/adapter"
 	"github.com/portico-go/portico/handler"
 )
@@ -147,4 +149,61 @@ func TestHandle(t *testing.T) {
 			t.Errorf("res %+v body %q", res, w.Body)
 		}
 	})
+}
+
+// TestPrepareMatchesHandle runs every handler kind the preparing adapters
+// take both ways, through Handle and through the Func Prepare returns: the
+// response written and the Result left must be the same.
+func TestPrepareMatchesHandle(t *testing.T) {
+	echo := func(w http.ResponseWriter, r *http.Request, id string) {
+		w.Header().Set("X-Id", id)
+		w.WriteHeader(http.StatusAccepted)
+		_, _ = w.Write([]byte(r.Method + " " + id))
+	}
+	cases := []struct {
+		name string
+		a    adapter.HandlerAdapter
+		h    any
+	}{
+		{"params", adapter.HTTP{}, func(w http.ResponseWriter, r *http.Request, ps handler.Params) { echo(w, r, ps.ByName("id")) }},
+		{"httprouter", adapter.HTTP{}, httprouter.Handle(func(w http.ResponseWriter, r *http.Request, ps httprouter.Params) { echo(w, r, ps.ByName("id")) })},
+		{"httpfunc", adapter.HTTP{}, func(w http.ResponseWriter, r *http.Request) { echo(w, r, r.PathValue("id")) }},
+		{"handler", adapter.HTTP{}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { echo(w, r, r.PathValue("id")) })},
+		{"function", adapter.Functional{}, handler.Function(func(r handler.Request) (*handler.Response, error) {
+			return &handler.Response{Status: http.StatusCreated, Body: r.Param("id")}, nil
+		})},
+		{"function-nil", adapter.Functional{}, func(handler.Request) (*handler.Response, error) { return nil, nil }},
+		{"function-err", adapter.Functional{}, handler.Function(func(handler.Request) (*handler.Response, error) {
+			return nil, errors.New("boom")
+		})},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			run := func(call adapter.Func) (*httptest.ResponseRecorder, handler.Result, error) {
+				w := httptest.NewRecorder()
+				var res handler.Result
+				err := call(w, httptest.NewRequest("PUT", "/book/7", nil), handler.Params{{Key: "id", Value: "7"}}, &res)
+				return w, res, err
+			}
+			prepared, err := c.a.(adapter.Preparer).Prepare(c.h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w1, res1, err1 := run(func(w http.ResponseWriter, r *http.Request, ps handler.Params, res *handler.Result) error {
+				return c.a.Handle(w, r, c.h, ps, res)
+			})
+			w2, res2, err2 := run(prepared)
+			if w1.Code != w2.Code || w1.Body.String() != w2.Body.String() || !reflect.DeepEqual(w1.Header(), w2.Header()) ||
+				!reflect.DeepEqual(res1, res2) || fmt.Sprint(err1) != fmt.Sprint(err2) {
+				t.Errorf("Handle: %d %q %v %+v %v; prepared: %d %q %v %+v %v",
+					w1.Code, w1.Body, w1.Header(), res1, err1, w2.Code, w2.Body, w2.Header(), res2, err2)
+			}
+		})
+	}
+	if _, err := (adapter.Functional{}).Prepare(42); err == nil {
+		t.Error("Functional.Prepare(42): no error")
+	}
+	if _, err := (adapter.HTTP{}).Prepare("x"); err == nil {
+		t.Error(`HTTP.Prepare("x"): no error`)
+	}
 }

@@ -43,6 +43,8 @@ type route struct {
 	// segment of the template and it has no catch-all, so a request it
 	// maps needs only its variables judged (see dispatch).
 	segmentsOK bool
+	// call runs the handler: the adapter's prepared Func, or its Handle.
+	call adapter.Func
 }
 
 // Dispatcher is Portico's DispatcherServlet. Register routes, then serve;
@@ -303,6 +305,12 @@ func (d *Dispatcher) Build() error {
 		}
 		rt.scoped = rt.needsScope()
 		rt.segmentsOK = d.firewall != nil && segmentsOK(d.firewall, rt.tmpl)
+		call, err := prepare(rt.adapter, rt.info.Handler)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s %s: handler %s: %w", rt.info.Method, rt.info.Path, rt.info.Name, err))
+			continue
+		}
+		rt.call = call
 		refs = append(refs, registry.RouteRef{Method: rt.info.Method, Template: rt.info.Path})
 	}
 	if len(errs) > 0 {
@@ -317,6 +325,17 @@ func (d *Dispatcher) Build() error {
 	}
 	d.table.Store(t)
 	return nil
+}
+
+// prepare returns the function that runs h with a: its prepared Func when
+// a is a Preparer, else a call to its Handle.
+func prepare(a adapter.HandlerAdapter, h any) (adapter.Func, error) {
+	if p, ok := a.(adapter.Preparer); ok {
+		return p.Prepare(h)
+	}
+	return func(w http.ResponseWriter, r *http.Request, ps handler.Params, res *handler.Result) error {
+		return a.Handle(w, r, h, ps, res)
+	}, nil
 }
 
 // segmentsOK reports whether fw admits every literal segment of t (the

@@ -180,7 +180,7 @@ func (d *Dispatcher) run(rw *responseWriter, r *http.Request, rt *route, ps http
 		}
 	}
 	res := &rw.res
-	if err := rt.adapter.Handle(rw, r, rt.info.Handler, ps, res); err != nil {
+	if err := rt.call(rw, r, ps, res); err != nil {
 		return stageChain, err
 	}
 	if len(rt.chain) > 0 {
