@@ -72,3 +72,28 @@ func FuzzFirewallJudgesEveryRequest(f *testing.F) {
 		}
 	})
 }
+
+// TestRequestWithoutURL checks that a request with no URL, which only code
+// building requests by hand can send, gets a 400 and never a panic, with
+// the firewall's reason when there is a firewall.
+func TestRequestWithoutURL(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		d      *dispatcher.Dispatcher
+		reason string
+	}{
+		{"firewall", dispatcher.New(), firewall.ErrNotAbsolute.Reason},
+		{"no firewall", dispatcher.New(dispatcher.WithFirewall(nil)), ""},
+	} {
+		if err := c.d.GET("/a", func(http.ResponseWriter, *http.Request) {}); err != nil {
+			t.Fatal(err)
+		}
+		w := httptest.NewRecorder()
+		c.d.ServeHTTP(w, &http.Request{Method: "GET", Header: http.Header{}})
+		var body struct{ Reason string }
+		_ = json.Unmarshal(w.Body.Bytes(), &body)
+		if w.Code != http.StatusBadRequest || body.Reason != c.reason {
+			t.Errorf("%s: got %d %q, want 400 with reason %q", c.name, w.Code, w.Body, c.reason)
+		}
+	}
+}

@@ -38,7 +38,11 @@ func (d *Dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (d *Dispatcher) dispatch(rw *responseWriter, r *http.Request, t *table) {
 	if r.URL == nil {
-		d.renderError(rw, r, handler.NewError(http.StatusBadRequest, "request has no URL"))
+		err := error(handler.NewError(http.StatusBadRequest, "request has no URL"))
+		if d.firewall != nil {
+			err = d.firewall.Check(r)
+		}
+		d.renderError(rw, r, asHandlerError(err, http.StatusBadRequest))
 		return
 	}
 	path := r.URL.Path
