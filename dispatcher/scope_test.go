@@ -209,7 +209,7 @@ func TestKeptContextsKeepTheirOwnValues(t *testing.T) {
 // does with none (httprouter's Params); a scoped route adds the Request
 // copy and nothing per interceptor or per value set.
 func TestScopeAllocations(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || race {
 		t.Skip("allocation counts")
 	}
 	key := handler.NewKey[int]("n")

@@ -429,7 +429,11 @@ func (t *table) lookup(w *responseWriter, method, path string) (rt *route, ps ht
 		return nil, nil, false
 	}
 	if len(w.vals) < t.maxParams {
-		w.vals, w.bestVals = make([]span, t.maxParams), make([]span, t.maxParams)
+		if t.maxParams <= inlineVars {
+			w.vals, w.bestVals = w.valsBuf[:], w.bestBuf[:]
+		} else {
+			w.vals, w.bestVals = make([]span, t.maxParams), make([]span, t.maxParams)
+		}
 	}
 	// The search is on the stack and its scratch space in the pooled
 	// writer: nothing to allocate, and no pointer stored into the heap.

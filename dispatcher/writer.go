@@ -31,10 +31,16 @@ type responseWriter struct {
 	// stores no pointer.
 	slab []httprouter.Param
 	used int
-	// vals and bestVals are the lookup's scratch space (see search). They
+	// vals and bestVals are the lookup's scratch space (see search), in
+	// the writer's own arrays unless a template has more variables. They
 	// hold no pointers, so writing them costs no write barrier.
-	vals, bestVals []span
+	vals, bestVals   []span
+	valsBuf, bestBuf [inlineVars]span
 }
+
+// inlineVars is how many variables the lookup binds in the writer's own
+// arrays.
+const inlineVars = 8
 
 // paramsPerSlab is how many variables one slab holds: one allocation of
 // about 2 KiB per many requests.

@@ -38,8 +38,8 @@ type Firewall struct {
 	methods []string // sorted, without duplicates
 	// std has the stdBit of every allowed method, so the common methods
 	// are judged without a loop over strings.
-	std uint8
-	allow   string   // methods joined for the Allow header
+	std     uint8
+	allow   string // methods joined for the Allow header
 	maxPath int
 	headers bool // check header names and values too
 	// stop marks the bytes checkPath must look at; the rest are skipped
