@@ -180,20 +180,38 @@ func TestExceptionResolvers(t *testing.T) {
 	}
 }
 
+// abortingJSON panics with http.ErrAbortHandler while it is encoded, as a
+// streaming encoder does when its client goes away.
+type abortingJSON struct{}
+
+func (abortingJSON) MarshalJSON() ([]byte, error) { panic(http.ErrAbortHandler) }
+
 func TestAbortHandlerRepanics(t *testing.T) {
-	d := dispatcher.New()
-	afterRan := false
-	must(t, d.GET("/abort", func(w http.ResponseWriter, r *http.Request) { panic(http.ErrAbortHandler) }))
-	d.Interceptors().AddInterceptor(interceptor.Funcs{After: func(http.ResponseWriter, *http.Request, *handler.Route, error) { afterRan = true }})
-	defer func() {
-		if v := recover(); v != http.ErrAbortHandler {
-			t.Fatalf("recovered %v, want http.ErrAbortHandler", v)
-		}
-		if !afterRan {
-			t.Fatal("AfterCompletion skipped")
-		}
-	}()
-	serve(t, d, "GET", "/abort")
+	for _, tt := range []struct {
+		name string
+		h    any
+	}{
+		{"in the handler", func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }},
+		{"while the result is written", handler.Function(func(handler.Request) (*handler.Response, error) {
+			return &handler.Response{Body: abortingJSON{}}, nil
+		})},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := dispatcher.New()
+			afterRan := false
+			must(t, d.GET("/abort", tt.h))
+			d.Interceptors().AddInterceptor(interceptor.Funcs{After: func(http.ResponseWriter, *http.Request, *handler.Route, error) { afterRan = true }})
+			defer func() {
+				if v := recover(); v != http.ErrAbortHandler {
+					t.Fatalf("recovered %v, want http.ErrAbortHandler", v)
+				}
+				if !afterRan {
+					t.Fatal("AfterCompletion skipped")
+				}
+			}()
+			serve(t, d, "GET", "/abort")
+		})
+	}
 }
 
 func TestRedirects(t *testing.T) {
