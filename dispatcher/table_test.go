@@ -218,3 +218,36 @@ func matchScore(tmpl, path string) ([3]int, bool) {
 	}
 	return s, len(ts) == len(ps)
 }
+
+// TestManyVariables maps a template with more variables than the lookup
+// keeps in the writer's own arrays, next to a shorter one sharing its
+// start.
+func TestManyVariables(t *testing.T) {
+	var segs, want []string
+	for i := range 12 {
+		segs = append(segs, fmt.Sprintf("{v%d}", i))
+		want = append(want, fmt.Sprintf("v%d=%d", i, i))
+	}
+	d := dispatcher.New()
+	echo := func(w http.ResponseWriter, _ *http.Request, ps handler.Params) {
+		var got []string
+		for _, p := range ps {
+			got = append(got, p.Key+"="+p.Value)
+		}
+		io.WriteString(w, strings.Join(got, ","))
+	}
+	must(t, d.GET("/"+strings.Join(segs, "/"), echo))
+	must(t, d.GET("/{v0}/{v1}", echo))
+	var path []string
+	for i := range 12 {
+		path = append(path, fmt.Sprint(i))
+	}
+	for range 3 { // the writer's scratch space, once grown, is reused
+		if w := serve(t, d, "GET", "/"+strings.Join(path, "/")); w.Code != 200 || w.Body.String() != strings.Join(want, ",") {
+			t.Fatalf("got %d %q, want %q", w.Code, w.Body, strings.Join(want, ","))
+		}
+		if w := serve(t, d, "GET", "/a/b"); w.Body.String() != "v0=a,v1=b" {
+			t.Fatalf("short route: got %q", w.Body)
+		}
+	}
+}
