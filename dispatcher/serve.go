@@ -216,14 +216,11 @@ func (d *Dispatcher) recoverFrom(rw *responseWriter, r *http.Request, rt *route,
 		} else {
 			d.resolve(rw, r, rt, err)
 		}
-		if rw.wrote || res.Committed {
-			return err
+		if !rw.wrote && !res.Committed {
+			if werr := d.safeWrite(rw, r, res); werr != nil {
+				d.writeFailed(rw, r, rt, werr)
+			}
 		}
-		werr := d.safeWrite(rw, r, res)
-		if werr == nil {
-			return err
-		}
-		d.writeFailed(rw, r, rt, werr)
 		return err
 	}
 	d.writeFailed(rw, r, rt, err)

@@ -372,9 +372,7 @@ func (s *search) walk(n *node, rest string, np int) {
 		}
 		// n is the variable's child; it binds rest[:end].
 		i := len(s.path) - len(rest)
-		if s.fresh {
-			s.keep(np)
-		}
+		s.keep(np)
 		s.vals[np] = span{i, i + end, ok}
 		np++
 		if end == len(rest) {
