@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -158,4 +159,80 @@ func ExampleFuncs() {
 	timing.PostHandle(nil, nil, nil, res)
 	fmt.Println(res.View.Model["now"])
 	// Output: 12:00
+}
+
+// TestPlainAndConditionalLoopsAgree runs random chains twice: as built,
+// without a Cond, which takes the loops that never look at one, and with
+// a Cond on every link that always matches, which takes the general
+// loops. What the hooks see must not differ.
+func TestPlainAndConditionalLoopsAgree(t *testing.T) {
+	type behaviour struct {
+		pre        int // 0 passes, 1 returns false, 2 returns an error, 3 panics
+		postErr    bool
+		afterPanic bool
+	}
+	run := func(bs []behaviour, cond interceptor.Matcher) string {
+		var log []string
+		var c interceptor.Chain
+		for i, b := range bs {
+			name := fmt.Sprint(i)
+			c = append(c, interceptor.Link{Name: name, Cond: cond, Interceptor: interceptor.Funcs{
+				Pre: func(http.ResponseWriter, *http.Request, *handler.Route) (bool, error) {
+					log = append(log, name+".pre")
+					switch b.pre {
+					case 1:
+						return false, nil
+					case 2:
+						return false, errors.New("refused by " + name)
+					case 3:
+						panic("pre " + name)
+					}
+					return true, nil
+				},
+				Post: func(http.ResponseWriter, *http.Request, *handler.Route, *handler.Result) error {
+					log = append(log, name+".post")
+					if b.postErr {
+						return errors.New("post " + name)
+					}
+					return nil
+				},
+				After: func(_ http.ResponseWriter, _ *http.Request, _ *handler.Route, err error) {
+					log = append(log, fmt.Sprintf("%s.after(%v)", name, err))
+					if b.afterPanic {
+						panic("after " + name)
+					}
+				},
+			}})
+		}
+		w, r, rt := httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil), &handler.Route{}
+		var p interceptor.Progress
+		var err error
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					err = fmt.Errorf("panic: %v", v)
+				}
+			}()
+			var ok bool
+			ok, err = c.PreHandle(w, r, rt, "/x", &p)
+			log = append(log, fmt.Sprintf("pre=%v,%v", ok, err))
+			if ok {
+				err = c.PostHandle(w, r, rt, &handler.Result{}, "/x", &p)
+				log = append(log, fmt.Sprintf("post=%v", err))
+			}
+		}()
+		c.AfterCompletion(w, r, rt, err, "/x", &p, slog.New(slog.DiscardHandler))
+		return strings.Join(append(log, fmt.Sprint("applied=", p.Applied())), " ")
+	}
+	rnd := rand.New(rand.NewPCG(17, 3))
+	for range 2000 {
+		bs := make([]behaviour, rnd.IntN(7))
+		for i := range bs {
+			bs[i] = behaviour{pre: max(0, rnd.IntN(12)-8), postErr: rnd.IntN(6) == 0, afterPanic: rnd.IntN(6) == 0}
+		}
+		plain, general := run(bs, nil), run(bs, pathIs("/x"))
+		if plain != general {
+			t.Fatalf("chain %+v:\nplain   %s\ngeneral %s", bs, plain, general)
+		}
+	}
 }
