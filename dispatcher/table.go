@@ -273,12 +273,23 @@ func head(s string) uint64 {
 	return headShort(s)
 }
 
+// headShort is head for a segment shorter than eight bytes, often the
+// last one of a path: two overlapping loads, the bytes they share being
+// the same, instead of a loop over the bytes.
 func headShort(s string) uint64 {
-	var w uint64
-	for i := len(s) - 1; i >= 0; i-- {
-		w = w<<8 | uint64(s[i])
+	switch n := len(s); {
+	case n >= 4:
+		lo := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+		hi := uint64(s[n-4]) | uint64(s[n-3])<<8 | uint64(s[n-2])<<16 | uint64(s[n-1])<<24
+		return lo | hi<<(8*(n-4))
+	case n >= 2:
+		lo := uint64(s[0]) | uint64(s[1])<<8
+		hi := uint64(s[n-2]) | uint64(s[n-1])<<8
+		return lo | hi<<(8*(n-2))
+	case n == 1:
+		return uint64(s[0])
 	}
-	return w
+	return 0
 }
 
 // search is one lookup's state.
