@@ -198,8 +198,15 @@ func goals(s samples) []row {
 		return slope(xs, ys)
 	}
 	ps := per("portico", "ns/op")
+	// The floor is three bare loops of hook calls with no framework: what
+	// any chain with Spring's three hooks pays per interceptor here.
+	fys := make([]float64, len(xs))
+	for i, n := range xs {
+		fys[i] = s.med(fmt.Sprintf("HookFloor/n=%02d", int(n)), "ns/op")
+	}
 	rows = append(rows, row{"each added interceptor (least-squares slope over n = 1, 3, 5, 10)",
-		fmt.Sprintf("%s (gin %s, echo %s, chi %s)", num(ps, "ns"), num(per("gin", "ns/op"), "ns"), num(per("echo", "ns/op"), "ns"), num(per("chi", "ns/op"), "ns")),
+		fmt.Sprintf("%s (gin %s, echo %s, chi %s; floor of three hook calls %s)", num(ps, "ns"), num(per("gin", "ns/op"), "ns"),
+			num(per("echo", "ns/op"), "ns"), num(per("chi", "ns/op"), "ns"), num(slope(xs, fys), "ns")),
 		"≤ 5 ns", check(ps, le(5))})
 	pa := per("portico", "allocs/op")
 	rows = append(rows, row{"allocations per added interceptor", num(pa, "allocs"), "0", check(math.Abs(pa), le(0.01))})
