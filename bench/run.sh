@@ -245,6 +245,7 @@ HEADER
   printf '\n## Tables\n'
   table "1. Routing and dispatch, no middleware (github-all: one op = all 203 requests)" '.name:Routing' '/impl@(httprouter portico-params portico-func portico-raw gin echo chi)' "$work/micro.txt"
   table "2. Chain cost: n interceptors or middlewares on GET /book/{id}" '.name:Chain' '/impl@(gin portico portico-scoped echo chi)' "$work/micro.txt"
+  table "2a. Hook floor: the three hooks of n interceptors in bare loops, no framework" '.name:HookFloor' '.name' "$work/micro.txt"
   table "2b. Start-up: registering and building n routes" '.name:Build' '.name' "$work/micro.txt"
   table "3. Registry scaling: registered path-scoped interceptors, 3 apply" '.name:Registry' '/impl@(portico mapped-per-request)' "$work/micro.txt"
   table "4. Pattern matching" '.name:Pattern' '/impl@(portico path.Match regexp)' "$work/micro.txt"
