@@ -190,23 +190,24 @@ func goals(s samples) []row {
 	rows = append(rows, row{"allocs, 3 interceptors with a request scope vs none",
 		fmt.Sprintf("%.0f vs %.0f", as, a0), "≤ +1 (the Request copy)", check(as-a0, le(1))})
 	xs := []float64{1, 3, 5, 10}
-	per := func(impl, unit string) float64 {
+	// fit is the slope over xs of the benchmarks name(n) names.
+	fit := func(name func(n int) string, unit string) float64 {
 		ys := make([]float64, len(xs))
 		for i, n := range xs {
-			ys[i] = ch(int(n), impl, unit)
+			ys[i] = s.med(name(int(n)), unit)
 		}
 		return slope(xs, ys)
+	}
+	per := func(impl, unit string) float64 {
+		return fit(func(n int) string { return fmt.Sprintf("Chain/n=%02d/impl=%s", n, impl) }, unit)
 	}
 	ps := per("portico", "ns/op")
 	// The floor is three bare loops of hook calls with no framework: what
 	// any chain with Spring's three hooks pays per interceptor here.
-	fys := make([]float64, len(xs))
-	for i, n := range xs {
-		fys[i] = s.med(fmt.Sprintf("HookFloor/n=%02d", int(n)), "ns/op")
-	}
+	floor := fit(func(n int) string { return fmt.Sprintf("HookFloor/n=%02d", n) }, "ns/op")
 	rows = append(rows, row{"each added interceptor (least-squares slope over n = 1, 3, 5, 10)",
 		fmt.Sprintf("%s (gin %s, echo %s, chi %s; floor of three hook calls %s)", num(ps, "ns"), num(per("gin", "ns/op"), "ns"),
-			num(per("echo", "ns/op"), "ns"), num(per("chi", "ns/op"), "ns"), num(slope(xs, fys), "ns")),
+			num(per("echo", "ns/op"), "ns"), num(per("chi", "ns/op"), "ns"), num(floor, "ns")),
 		"≤ 5 ns", check(ps, le(5))})
 	pa := per("portico", "allocs/op")
 	rows = append(rows, row{"allocations per added interceptor", num(pa, "allocs"), "0", check(math.Abs(pa), le(0.01))})

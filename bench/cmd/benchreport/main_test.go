@@ -120,3 +120,32 @@ func TestMedianOfRuns(t *testing.T) {
 		t.Errorf("status %q, want met (median 1000 ns vs 1050 ns)", got)
 	}
 }
+
+// TestSlopeRowNamesTheFloor checks the per-interceptor row: Portico's
+// slope decides it, and the floor's slope is printed beside the peers'.
+func TestSlopeRowNamesTheFloor(t *testing.T) {
+	const goal = "each added interceptor (least-squares slope over n = 1, 3, 5, 10)"
+	var in strings.Builder
+	for _, n := range []int{1, 3, 5, 10} {
+		in.WriteString(bench(fmt.Sprintf("Chain/n=%02d/impl=portico", n), 100+6*n, "ns/op", 0, "allocs/op"))
+		in.WriteString(bench(fmt.Sprintf("Chain/n=%02d/impl=gin", n), 50+4*n, "ns/op"))
+		in.WriteString(bench(fmt.Sprintf("HookFloor/n=%02d", n), 2+5*n, "ns/op"))
+	}
+	s := samples{}
+	if err := read(strings.NewReader(in.String()), s); err != nil {
+		t.Fatal(err)
+	}
+	rows := goals(s)
+	if got := statusOf(t, rows, goal); got != "**missed**" {
+		t.Errorf("status %q, want missed (6 ns per interceptor)", got)
+	}
+	for _, r := range rows {
+		if r.goal == goal {
+			for _, want := range []string{"6 ns (gin 4 ns", "floor of three hook calls 5 ns"} {
+				if !strings.Contains(r.measured, want) {
+					t.Errorf("measured %q lacks %q", r.measured, want)
+				}
+			}
+		}
+	}
+}
